@@ -38,7 +38,8 @@ book: $(STAMP) html
 html:
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
-test: $(STAMP)
+# The site is built first: the suite checks the pages it produced.
+test: $(STAMP) html
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(STAMP)

@@ -43,6 +43,7 @@ def _vec(a, b):
 
 
 def _mat(a, b, c, d):
+    a, b, c, d = np.broadcast_arrays(a, b, c, d)
     return np.stack([_vec(a, b), _vec(c, d)], axis=-2)
 
 
@@ -54,7 +55,7 @@ def bowl():
         "bowl", "Bowl  $x^2 + y^2$",
         f=lambda p: _xy(p)[0] ** 2 + _xy(p)[1] ** 2,
         grad=lambda p: _vec(2 * _xy(p)[0], 2 * _xy(p)[1]),
-        hess=lambda p: _mat(2.0, 0.0, 0.0, 2.0) + 0 * _xy(p)[0][..., None, None],
+        hess=lambda p: _mat(2.0, 0.0, 0.0, 2.0 + 0 * _xy(p)[0]),
         xlim=(-3, 3), ylim=(-3, 3), minima=((0.0, 0.0),), start=(2.5, 2.0),
         note="convex, same curvature in every direction",
     )
@@ -69,7 +70,7 @@ def narrow_valley(kappa=25.0):
         "narrow_valley", rf"Narrow valley  $(x^2 + {kappa:g}\,y^2)/2$",
         f=lambda p: 0.5 * (_xy(p)[0] ** 2 + kappa * _xy(p)[1] ** 2),
         grad=lambda p: _vec(_xy(p)[0], kappa * _xy(p)[1]),
-        hess=lambda p: _mat(1.0, 0.0, 0.0, kappa) + 0 * _xy(p)[0][..., None, None],
+        hess=lambda p: _mat(1.0, 0.0, 0.0, kappa + 0 * _xy(p)[0]),
         xlim=(-3, 3), ylim=(-1.5, 1.5), minima=((0.0, 0.0),), start=(-2.8, 1.0),
         note="curvature differs by a factor kappa between directions",
     )
@@ -115,26 +116,32 @@ def saddle():
 
 
 def plateau(width=1.0):
-    """L = 1 - exp(-(x^2 + y^2) / width^2): almost flat away from a single well."""
+    """L = -exp(-(x^2 + y^2) / width^2): almost flat away from a single well, minimum -1.
+
+    Written without the constant 1 that would make it a "loss" from 0 up: far from the
+    well L is then nearly 0 rather than nearly 1, so its value keeps all its digits
+    and finite differences stay accurate there (1 - e^{-r^2} would cancel).
+    """
     s2 = float(width) ** 2
 
-    def f(p):
+    def well(p):
         x, y = _xy(p)
-        return 1 - np.exp(-(x ** 2 + y ** 2) / s2)
+        return x, y, np.exp(-(x ** 2 + y ** 2) / s2)
+
+    def f(p):
+        return -well(p)[2]
 
     def grad(p):
-        x, y = _xy(p)
-        e = np.exp(-(x ** 2 + y ** 2) / s2)
+        x, y, e = well(p)
         return _vec(2 * x / s2 * e, 2 * y / s2 * e)
 
     def hess(p):
-        x, y = _xy(p)
-        e = np.exp(-(x ** 2 + y ** 2) / s2)
+        x, y, e = well(p)
         c = 2 / s2
         return _mat(c * e * (1 - c * x ** 2), -c * c * x * y * e,
                     -c * c * x * y * e, c * e * (1 - c * y ** 2))
 
-    return Surface("plateau", "Plateau  $1 - e^{-(x^2+y^2)}$", f, grad, hess,
+    return Surface("plateau", "Plateau  $-e^{-(x^2+y^2)}$", f, grad, hess,
                    xlim=(-4, 4), ylim=(-4, 4), minima=((0.0, 0.0),), start=(3.0, 2.5),
                    note="far from the well the gradient is nearly zero")
 
@@ -151,7 +158,7 @@ def local_minima():
 
     def hess(p):
         x, y = _xy(p)
-        return _mat(12 * x ** 2 - 4, 0 * x, 0 * x, 12 * y ** 2 - 4)
+        return _mat(12 * x ** 2 - 4, 0.0, 0.0, 12 * y ** 2 - 4)
 
     # the minimisers solve 4t(t^2 - 1) + c = 0 near t = +-1, in each coordinate
     def roots(c):

@@ -67,8 +67,8 @@ def cross_entropy(y, y_hat):
     """
     y, y_hat = _pair(y, y_hat)
     with np.errstate(divide="ignore"):
-        logs = np.log(y_hat)
-    terms = np.where(y > 0, y * logs, 0.0)
+        logs = np.log(np.where(y > 0, y_hat, 1.0))   # log is only taken where y_i > 0
+    terms = y * logs
     return -np.sum(terms) / _batch_size(y)
 
 

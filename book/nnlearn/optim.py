@@ -59,7 +59,8 @@ def _run(update, grad, x0, steps, f, tol):
         if tol is not None and np.linalg.norm(gs[-1]) < tol:
             stopped = "tolerance"
             break
-        x = update(x, gs[-1])
+        with np.errstate(over="ignore", invalid="ignore"):   # divergence is detected below
+            x = update(x, gs[-1])
         if not np.all(np.isfinite(x)):
             stopped = "diverged"
             xs.append(x)
