@@ -79,3 +79,8 @@ def test_shape_mismatch_is_named():
 def test_unknown_loss_lists_known():
     with pytest.raises(ValueError, match="unknown loss 'l1'.*cross_entropy, mse"):
         losses.get("l1")
+
+
+def test_cross_entropy_gradient_is_zero_where_the_target_is_zero():
+    g = losses.cross_entropy_grad(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
+    np.testing.assert_array_equal(g, [-1.0, 0.0])

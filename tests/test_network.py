@@ -25,11 +25,7 @@ def check(sizes, hidden, output, loss, rng, batch=None):
     y = target(rng, output, (batch, sizes[-1]) if batch else (sizes[-1],))
     _, dW, db = network.loss_and_grads(x, y, W, b, hidden, output, loss)
 
-    def loss_of(theta):
-        Wt, bt = network.unflatten(theta, sizes)
-        z, h = network.forward(x, Wt, bt, hidden, output)
-        return network.loss_value(y, h[len(sizes) - 1], z[len(sizes) - 1], output, loss)
-
+    loss_of = network.flat_loss(x, y, sizes, hidden, output, loss)
     theta = network.flatten(W, b)
     return relative_error(network.flatten(dW, db), numerical_gradient(loss_of, theta))
 

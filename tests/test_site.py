@@ -1,17 +1,20 @@
 """The built website (`make book`, which `make test` runs first): offline, complete, light.
 
-These read `_build/html`; the browser tests look at what a reader's browser shows.
+These read `_build/html` (or the build NNL_SITE names); the browser tests
+(test_browser.py) look at what a reader's browser shows, test_links.py at the links.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from conftest import ROOT
+from site_helpers import SITE, html_text
 
-SITE = ROOT / "_build" / "html"
 PAGE_LIMIT = 3 * 1024 * 1024
 
 
@@ -119,7 +122,8 @@ def test_every_page_weighs_at_most_3_mb(pages):
 
 def test_no_private_material_on_the_site():
     """Nothing from solutions/, autograder/ or nbgrader's markers reaches the site."""
-    markers = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "nbgrader", "gradebook"]
+    markers = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+               "BEGIN MARK SCHEME", "nbgrader", "gradebook"]
     hits = []
     for path in SITE.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".ipynb", ".txt", ".json"):
@@ -127,3 +131,99 @@ def test_no_private_material_on_the_site():
             hits += [f"{path.relative_to(SITE)}: {m}" for m in markers
                      if m in text and not path.name.startswith(("for-instructors", "for-students"))]
     assert not hits, hits
+
+
+# --- solution code, hidden tests and rubrics: what only instructors may read --------------
+REGIONS = [("### BEGIN SOLUTION", "### END SOLUTION"),
+           ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+           ("=== BEGIN MARK SCHEME ===", "=== END MARK SCHEME ===")]
+DISTINCTIVE = 20        # characters, whitespace left out: shorter lines are too common to mean a leak
+
+
+def squeeze(text):
+    """Text with all whitespace removed: code on a page is split and re-spaced by highlighting."""
+    return re.sub(r"\s+", "", text)
+
+
+def private_lines(solutions, released, notation=()):
+    """{line: where} for every distinctive line inside a solution, hidden-test or rubric
+    region of the notebooks in ``solutions``, except lines that are public by design:
+    those of the released copies in ``released`` and of the ``notation`` pages (a
+    solution may be exactly the course's formula, ``z[j] = W[j].T @ h[j - 1] + b[j]``)."""
+    public = set()
+    for notebook in sorted(released.glob("*/*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            public.update(squeeze(line) for line in cell.source.splitlines())
+    formulas = "".join(squeeze(Path(page).read_text()) for page in notation)
+    found = {}
+    for notebook in sorted(solutions.glob("*/*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            inside = None
+            for line in cell.source.splitlines():
+                stripped = line.strip()
+                if inside is None:
+                    inside = next((end for begin, end in REGIONS if stripped.startswith(begin)), None)
+                elif stripped.startswith(inside):
+                    inside = None
+                elif (len(squeeze(line)) >= DISTINCTIVE and squeeze(line) not in public
+                      and squeeze(line) not in formulas):
+                    found.setdefault(squeeze(line), f"{notebook.relative_to(solutions.parent)}: {stripped}")
+    return found
+
+
+def site_texts(site):
+    """{file: its text with whitespace removed} for every text file of a built site."""
+    texts = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix not in (".html", ".js", ".json", ".txt", ".ipynb", ".md"):
+            continue
+        raw = path.read_text(errors="replace")
+        if path.suffix == ".html":
+            raw = html_text(raw)
+        elif path.suffix == ".ipynb":
+            raw = "\n".join(c.get("source", "") if isinstance(c.get("source"), str)
+                             else "".join(c.get("source", [])) for c in json.loads(raw).get("cells", []))
+        texts[path.relative_to(site).as_posix()] = squeeze(raw)
+    return texts
+
+
+def leaks(site, solutions, released, notation=()):
+    secrets = private_lines(solutions, released, notation)
+    return sorted(f"{name} shows {where}" for name, text in site_texts(site).items()
+                  for line, where in secrets.items() if line in text)
+
+
+def test_no_solution_code_hidden_test_or_rubric_on_the_site():
+    assert (SITE / "index.html").exists(), "no built site: run `make book`"
+    found = leaks(SITE, ROOT / "solutions", ROOT / "exercises",
+                  [ROOT / "book" / "notation.md", ROOT / "book" / "errata.md"])
+    assert not found, found
+
+
+def test_a_leaked_solution_line_is_found(tmp_path):
+    """The check above can fail: a site showing one solution line is caught, a released line is not."""
+    solution = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f(z):\n    ### BEGIN SOLUTION\n    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n"
+        "    ### END SOLUTION\n"),
+        nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nassert np.allclose(f(np.zeros(3)), 0.5)\n"
+                                  "### END HIDDEN TESTS"),
+        nbformat.v4.new_markdown_cell("=== BEGIN MARK SCHEME ===\nFull marks for saying it overflows.\n"
+                                      "=== END MARK SCHEME ===")])
+    released = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f(z):\n    # YOUR CODE HERE\n    raise NotImplementedError()")])
+    for folder, notebook in (("solutions", solution), ("exercises", released)):
+        (tmp_path / folder / "a1").mkdir(parents=True)
+        nbformat.write(notebook, tmp_path / folder / "a1" / "a1.ipynb")
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "page.html").write_text('<pre><span class="k">return</span> <span>np.where(z &gt;= 0, '
+                                    "1 / (1 + e),</span>\n   e / (1 + e))</pre><p>raise NotImplementedError()</p>")
+    (site / "searchindex.js").write_text("Full marks for saying it overflows.")
+    found = leaks(site, tmp_path / "solutions", tmp_path / "exercises")
+    assert len(found) == 2 and "page.html" in found[0] and "searchindex.js" in found[1], found
+    notation = tmp_path / "notation.md"          # the course's own formula page makes it public
+    notation.write_text("| f | `return np.where(z >= 0, 1 / (1 + e), e / (1 + e))` |")
+    assert len(leaks(site, tmp_path / "solutions", tmp_path / "exercises", [notation])) == 1
+    (site / "page.html").write_text("<p>def f(z): raise NotImplementedError()</p>")
+    (site / "searchindex.js").write_text("")
+    assert not leaks(site, tmp_path / "solutions", tmp_path / "exercises")

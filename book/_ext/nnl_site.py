@@ -3,19 +3,69 @@
 * Executed notebooks carry the state of the live widgets in their metadata and
   myst-nb embeds it in every page. The website never runs widgets (each demo
   shows its static face there), so the state is dead weight: drop it.
+* Jupyter Book 1 always loads sphinx-thebe, even with thebe off. It adds its
+  configuration script to every page (twice: its hook runs once per read
+  phase, and the script declares ``const THEBE_JS_URL``, so the second copy is
+  a console error in every reader's browser), a script, a stylesheet, and a
+  thebe configuration naming a Binder repository that is not ours. Nothing on
+  this site launches thebe, so all of it is dropped from the pages.
+* The theme starts a first-time reader's page with an empty colour mode and logs
+  "Got invalid theme mode" as a console error: the pages start in light mode
+  (the figures are drawn on white); the reader can still switch.
+* Hidden folders (``.pytest_cache``, ``.ipynb_checkpoints``, ...) are never
+  part of the book. Jupyter Book's "only files in the toc" rule does not see
+  them (it globs without hidden files), Sphinx does, and a strict build would
+  then fail on "document isn't included in any toctree" after a test run.
 """
 
+from docutils import nodes
+
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+THEBE_FILES = ("sphinx-thebe.js", "sphinx-thebe.css")
 
 
-def _drop_widget_state(app, pagename, templatename, context, doctree):
-    scripts = context.get("script_files")
-    if scripts:
-        context["script_files"] = [
-            js for js in scripts if getattr(js, "attributes", {}).get("type") != WIDGET_STATE
-        ]
+def _exclude_hidden_folders(app, config):
+    patterns = list(config.exclude_patterns)
+    if ".*" not in patterns:
+        config.exclude_patterns = patterns + [".*"]
+
+
+def _is_thebe(asset):
+    """A script or stylesheet added by sphinx-thebe (a file, or an inline body)."""
+    name = str(getattr(asset, "filename", asset) or "")
+    body = getattr(asset, "attributes", {}).get("body", "") or ""
+    return name.endswith(THEBE_FILES) or "THEBE_JS_URL" in body
+
+
+def _is_widget_state(asset):
+    return getattr(asset, "attributes", {}).get("type") == WIDGET_STATE
+
+
+def _drop_unused_assets(app, pagename, templatename, context, doctree):
+    for key in ("script_files", "css_files"):
+        assets = context.get(key)
+        if assets:
+            context[key] = [a for a in assets if not (_is_widget_state(a) or _is_thebe(a))]
+
+
+def _set_colour_mode(app, pagename, templatename, context, doctree):
+    if not context.get("default_mode"):
+        context["default_mode"] = "light"
+
+
+def _drop_thebe_config(app, doctree, docname):
+    """Remove the raw thebe configuration sphinx-thebe appends to every page."""
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if "text/x-thebe-config" in text or "kernelName = " in text:
+            node.parent.remove(node)
 
 
 def setup(app):
-    app.connect("html-page-context", _drop_widget_state)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", _exclude_hidden_folders)
+    app.connect("html-page-context", _drop_unused_assets)
+    app.connect("html-page-context", _set_colour_mode)
+    # after sphinx-thebe's own doctree-resolved handler (default priority 500)
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    # a new env_version makes an existing build re-read and re-write every page
+    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,7 +40,9 @@ def one_hot(labels, n_classes=N_CLASSES):
     """Rows e_k for integer labels k in 0..n_classes-1."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be a 1-D array of integers; got {labels.dtype} of shape {labels.shape}")
+        raise ValueError(
+            f"labels must be a 1-D array of integers; got {labels.dtype} of shape {labels.shape}"
+        )
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"labels must lie in 0..{n_classes - 1}; got values from {labels.min()} to {labels.max()}"

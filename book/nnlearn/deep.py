@@ -217,18 +217,19 @@ def hessian_bytes(n, bytes_per_entry=8):
 
 
 def solve_seconds(sizes, rng, repeats=3):
-    """Best-of-``repeats`` wall time of ``np.linalg.solve(H, g)`` for random SPD H of each size.
+    """Best-of-``repeats`` wall time of ``np.linalg.solve(H, g)`` for a random n x n H, each n.
 
-    The best of a few runs is the least disturbed by whatever else the machine
-    is doing; the n^3 / 3 flops of the factorisation dominate for large n.
+    H is a random matrix plus n times the identity, so it is safely invertible and
+    cheap to make; ``np.linalg.solve`` factorises it (LU, about 2 n^3 / 3 flops)
+    whatever its entries, so its time is the time of a Newton step of that size.
+    The best of a few runs is the least disturbed by whatever else the machine does.
     """
     times = []
     for n in sizes:
         n = int(n)
         if n < 1:
             raise ValueError(f"sizes must be >= 1; got {n}")
-        A = rng.normal(size=(n, n))
-        H = A @ A.T / n + np.eye(n)            # symmetric positive definite, well conditioned
+        H = rng.normal(size=(n, n)) + n * np.eye(n)
         g = rng.normal(size=n)
         best = np.inf
         for _ in range(int(repeats)):

@@ -75,7 +75,9 @@ def cross_entropy(y, y_hat):
 def cross_entropy_grad(y, y_hat):
     """dL/dy_hat = -y / y_hat (divided by m for a batch)."""
     y, y_hat = _pair(y, y_hat)
-    return -y / y_hat / _batch_size(y)
+    # where y_i = 0 the term y_i log y_hat_i is 0 whatever y_hat_i is: its derivative is 0
+    safe = np.where(y > 0, y_hat, 1.0)
+    return np.where(y > 0, -y / safe, 0.0) / _batch_size(y)
 
 
 def softmax_cross_entropy(y, z):

@@ -205,6 +205,21 @@ def unflatten(theta, sizes):
     return W, b
 
 
+def flat_loss(x, y, sizes, hidden="relu", output="identity", loss="mse"):
+    """theta -> L: the loss of a network with layer ``sizes`` as a function of all its
+    parameters in one vector (the order of :func:`flatten`), which is the form
+    :func:`nnlearn.gradcheck.numerical_gradient` needs."""
+    sizes = [int(n) for n in sizes]
+    L = len(sizes) - 1
+
+    def loss_of(theta):
+        W, b = unflatten(theta, sizes)
+        z, h = forward(x, W, b, hidden, output)
+        return loss_value(y, h[L], z[L], output, loss)
+
+    return loss_of
+
+
 # --- training --------------------------------------------------------------------
 
 def train(X, Y, W, b, lr, epochs, rng, batch_size=32, hidden="relu", output="identity",

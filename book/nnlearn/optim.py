@@ -53,22 +53,23 @@ def _steps(steps):
 def _run(update, grad, x0, steps, f, tol):
     x = _start(x0)
     steps = _steps(steps)
-    xs, gs = [x], [np.asarray(grad(x), dtype=float)]
-    stopped = "steps"
-    for _ in range(steps):
-        if tol is not None and np.linalg.norm(gs[-1]) < tol:
-            stopped = "tolerance"
-            break
-        with np.errstate(over="ignore", invalid="ignore"):   # divergence is detected below
+    # A diverging run overflows on its way to inf; that is detected and reported as
+    # stopped == "diverged", so numpy's overflow warnings would only be noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        xs, gs = [x], [np.asarray(grad(x), dtype=float)]
+        stopped = "steps"
+        for _ in range(steps):
+            if tol is not None and np.linalg.norm(gs[-1]) < tol:
+                stopped = "tolerance"
+                break
             x = update(x, gs[-1])
-        if not np.all(np.isfinite(x)):
-            stopped = "diverged"
+            g = np.asarray(grad(x), dtype=float)
             xs.append(x)
-            gs.append(np.full_like(x, np.nan))
-            break
-        xs.append(x)
-        gs.append(np.asarray(grad(x), dtype=float))
-    loss = None if f is None else np.array([f(p) if np.all(np.isfinite(p)) else np.nan for p in xs])
+            gs.append(g)
+            if not (np.all(np.isfinite(x)) and np.all(np.isfinite(g))):
+                stopped = "diverged"
+                break
+        loss = None if f is None else np.array([f(p) for p in xs], dtype=float)
     return Trajectory(np.array(xs), np.array(gs), loss, stopped)
 
 

@@ -23,6 +23,7 @@ average of the one-sided slopes, which is also what automatic differentiation
 in the major frameworks returns.
 """
 
+import numbers
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
@@ -32,14 +33,18 @@ import numpy as np
 from . import activations
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _check_beta(beta):
-    if not (np.isscalar(beta) and np.isfinite(beta) and beta > 0):
+    if not (_is_number(beta) and np.isfinite(beta) and beta > 0):
         raise ValueError(f"the sharpness beta must be a finite number > 0; got {beta!r}")
     return float(beta)
 
 
 def _check_step(h, name="h"):
-    if not (np.isscalar(h) and np.isfinite(h) and h > 0):
+    if not (_is_number(h) and np.isfinite(h) and h > 0):
         raise ValueError(f"the step {name} must be a finite number > 0; got {h!r}")
     return float(h)
 
@@ -47,12 +52,16 @@ def _check_step(h, name="h"):
 # --- the sharp softplus --------------------------------------------------------------
 
 def softplus_beta(z, beta=1.0):
-    """(1/beta) log(1 + e^(beta z)), through logaddexp so that beta z = 1e4 does not overflow.
+    """(1/beta) log(1 + e^(beta z)), computed as relu(z) + (1/beta) log(1 + e^(-beta |z|)).
 
-    beta = 1 is the ordinary softplus; beta -> infinity gives ReLU.
+    The two forms are equal (take e^(beta z) out of the log when z > 0); the
+    second never exponentiates a positive number, so beta z = 1e4 does not
+    overflow, and it is never below relu(z), even after rounding. beta = 1 is the
+    ordinary softplus; beta -> infinity gives ReLU.
     """
     beta = _check_beta(beta)
-    return np.logaddexp(0.0, beta * np.asarray(z, dtype=float)) / beta
+    z = np.asarray(z, dtype=float)
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-beta * np.abs(z))) / beta
 
 
 def softplus_beta_prime(z, beta=1.0):

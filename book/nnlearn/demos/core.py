@@ -158,7 +158,8 @@ class Demo:
             state = self._setup(fig, params)
             fig.canvas.draw()                       # lays out, then freezes the layout:
             fig.set_layout_engine("none")           # moving artists must not move the axes
-            animated = fig.findobj(lambda a: a.get_animated())
+            # drawn in z-order, as a full redraw would (findobj lists them in creation order)
+            animated = sorted(fig.findobj(lambda a: a.get_animated()), key=lambda a: a.get_zorder())
             fig.canvas.draw()                       # animated artists are skipped here
             background = fig.canvas.copy_from_bbox(fig.bbox)
             self._canvases[key] = (fig, state, background, animated)

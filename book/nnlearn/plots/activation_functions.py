@@ -141,10 +141,15 @@ def universal_approximation(step_counts=(3, 10, 40)):
     return fig
 
 
-# --- the geometric view: a ReLU layer untangles XOR ---------------------------------------
+# --- the geometric view: a tanh layer untangles XOR -------------------------------------
 
-XOR_W = np.array([[1.0, -1.0], [-1.0, 1.0]])     # h1 = relu(x1 - x2), h2 = relu(x2 - x1)
-XOR_B = np.zeros(2)
+# h1 = tanh(x1 + 0.8 x2 + 1) is on unless both inputs are negative (an OR),
+# h2 = tanh(0.8 x1 + x2 - 1) is on only when both are positive (an AND);
+# the two directions differ slightly so that the map is one-to-one: it bends the
+# plane without folding it.
+XOR_W = np.array([[1.0, 0.8], [0.8, 1.0]])
+XOR_B = np.array([1.0, -1.0])
+XOR_THRESHOLD = 0.9        # class 1 where h1 - h2 > 0.9: a straight line in hidden space
 
 
 def xor_points(rng, per_cluster=40, spread=0.25):
@@ -155,44 +160,50 @@ def xor_points(rng, per_cluster=40, spread=0.25):
     return X, labels
 
 
-def relu_layer(X):
-    """h = relu(W^T x + b) for the rows of X, with the hand-picked XOR weights."""
-    return activations.relu(X @ XOR_W + XOR_B)
+def tanh_layer(X):
+    """h = tanh(W^T x + b) for the rows of X, with the hand-picked XOR weights."""
+    return activations.tanh(X @ XOR_W + XOR_B)
 
 
 def geometry(seed=3):
-    """Input space (no line separates the classes) and the hidden space of a ReLU
-    layer (the line h1 + h2 = 1 does), with a grid showing how the plane is folded."""
+    """Input space (no line separates the classes) and the hidden space of a tanh
+    layer (the line h1 - h2 = 0.9 does), with a grid showing how the plane is bent."""
     rng = np.random.default_rng(seed)
     X, labels = xor_points(rng)
-    H = relu_layer(X)
-    fig, (left, right) = new_figure(figsize=(8.4, 3.8), ncols=2)
+    H = tanh_layer(X)
+    fig, (left, right) = new_figure(figsize=(8.4, 3.9), ncols=2)
     colours = [COLORS["blue"], COLORS["orange"]]
     markers = ["o", "s"]
-    # grid lines x1 = c and x2 = c, drawn in both spaces
-    t = np.linspace(-2, 2, 200)
-    for c in np.linspace(-2, 2, 9):
-        for line in (np.column_stack([np.full_like(t, c), t]), np.column_stack([t, np.full_like(t, c)])):
-            left.plot(*line.T, color="0.8", lw=0.7)
-            right.plot(*relu_layer(line).T, color="0.8", lw=0.7)
+    t = np.linspace(-2.2, 2.2, 300)
+    for c in np.linspace(-2, 2, 11):           # grid lines x1 = c and x2 = c, in both spaces
+        for line in (np.column_stack([np.full_like(t, c), t]),
+                     np.column_stack([t, np.full_like(t, c)])):
+            left.plot(*line.T, color="0.82", lw=0.7)
+            right.plot(*tanh_layer(line).T, color="0.82", lw=0.7)
     for k in (0, 1):
         rows = labels == k
         name = "same signs (class 0)" if k == 0 else "different signs (class 1)"
-        left.scatter(*X[rows].T, s=14, color=colours[k], marker=markers[k], label=name)
-        right.scatter(*H[rows].T, s=14, color=colours[k], marker=markers[k])
-    # the separating line h1 + h2 = 1 in hidden space is |x1 - x2| = 1 in input space
-    u = np.linspace(-0.2, 2.2, 2)
-    right.plot(u, 1 - u, color=COLORS["vermillion"], lw=2, label="$h_1 + h_2 = 1$")
-    for sign in (1, -1):
-        left.plot(t, t + sign, color=COLORS["vermillion"], lw=2,
-                  label=r"$|x_1 - x_2| = 1$" if sign == 1 else None)
-    left.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$x_1$", ylabel="$x_2$", title="input space")
-    right.set(xlim=(-0.2, 4.2), ylim=(-0.2, 4.2), xlabel=r"$h_1 = \mathrm{relu}(x_1 - x_2)$",
-              ylabel=r"$h_2 = \mathrm{relu}(x_2 - x_1)$", title="hidden space")
+        left.scatter(*X[rows].T, s=14, color=colours[k], marker=markers[k], label=name, zorder=3)
+        right.scatter(*H[rows].T, s=14, color=colours[k], marker=markers[k], zorder=3)
+    u = np.linspace(-1.1, 1.1, 2)
+    right.plot(u, u - XOR_THRESHOLD, color=COLORS["vermillion"], lw=2,
+               label=f"$h_1 - h_2 = {XOR_THRESHOLD}$")
+    # the same boundary pulled back to the input plane
+    g = np.linspace(-2.2, 2.2, 301)
+    G1, G2 = np.meshgrid(g, g)
+    Hg = tanh_layer(np.stack([G1, G2], axis=-1))
+    left.contour(G1, G2, Hg[..., 0] - Hg[..., 1], levels=[XOR_THRESHOLD],
+                 colors=[COLORS["vermillion"]], linewidths=2)
+    left.plot([], [], color=COLORS["vermillion"], lw=2, label="the same boundary")
+    left.set(xlim=(-2.2, 2.2), ylim=(-2.2, 2.2), xlabel="$x_1$", ylabel="$x_2$",
+             title="input space")
+    right.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), xlabel="$h_1$", ylabel="$h_2$",
+              title=r"hidden space, $\mathbf{h} = \tanh(\mathbf{W}^\top\mathbf{x} + \mathbf{b})$")
     for ax in (left, right):
         ax.set_aspect("equal")
+        ax.grid(False)
     left.legend(loc="lower left", fontsize=7, framealpha=0.9, frameon=True)
-    right.legend(loc="upper right", fontsize=8)
+    right.legend(loc="upper left", fontsize=8, framealpha=0.9, frameon=True)
     return fig
 
 
@@ -239,13 +250,13 @@ COMPARISON = [
          f=_sigma,
          formula=r"$\sigma(z) = \dfrac{1}{1+e^{-z}}$",
          derivative=r"$\sigma(z)\,(1-\sigma(z))$", df=lambda z: _sigma(z) * (1 - _sigma(z)),
-         range=r"$(0, 1)$", saturates="both sides ($|z| > 4.6$)",
+         range=r"$(0, 1)$", saturates=r"both sides ($\lvert z\rvert > 4.6$)",
          cost="one exp, one division", use="binary output (a probability); gates"),
     dict(name="tanh",
          f=lambda z: (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z)),
          formula=r"$\tanh z = \dfrac{e^{z}-e^{-z}}{e^{z}+e^{-z}}$",
          derivative=r"$1-\tanh^2 z$", df=lambda z: 1 - np.tanh(z) ** 2,
-         range=r"$(-1, 1)$", saturates="both sides ($|z| > 3.0$)",
+         range=r"$(-1, 1)$", saturates=r"both sides ($\lvert z\rvert > 3.0$)",
          cost="exponentials", use="hidden layers needing zero-centred outputs; recurrent nets"),
     dict(name="relu",
          f=lambda z: np.maximum(0.0, z),
@@ -276,7 +287,7 @@ COMPARISON = [
          formula=r"$\tfrac{2}{\pi}\arcsin(\sin z)$",
          derivative=r"$\tfrac{2}{\pi}\,\mathrm{sign}(\cos z)$",
          df=lambda z: 2 / np.pi * np.sign(np.cos(z)),
-         range=r"$[-1, 1]$", saturates=r"no ($|\varphi'| = 2/\pi$)",
+         range=r"$[-1, 1]$", saturates=r"no ($\lvert\varphi'\rvert = 2/\pi$)",
          cost="a remainder, an absolute value", use="research: piecewise-linear periodic unit"),
     dict(name="sawtooth",
          f=lambda z: np.mod(z + np.pi, 2 * np.pi) / np.pi - 1,
@@ -294,7 +305,11 @@ COMPARISON = [
 
 
 def comparison_table():
-    """The chapter's comparison table as Markdown (MyST), one row per activation."""
+    """The chapter's comparison table as Markdown (MyST), one row per activation.
+
+    Cells never contain a bare "|" (it would end the cell): absolute values are
+    written with \\lvert and \\rvert.
+    """
     header = ("| activation | $\\varphi(z)$ | $\\varphi'(z)$ | range | smooth? | monotonic? "
               "| saturates? | cost | typical use |")
     lines = [header, "|" + "---|" * 9]

@@ -5,7 +5,7 @@
 * :func:`descent_path`: one run of gradient descent drawn on the contours (the notes' figure);
 * :func:`learning_rate_paths`: the same start, several learning rates, side by side;
 * :func:`contraction_factor`: how much one step shrinks (or grows) the error, against alpha;
-* :func:`loss_curves`: loss against iteration on a log scale, several learning rates at once;
+* :func:`loss_history`: the loss per iteration of a run, ready for a log axis;
 * :func:`iteration_table_html`: the per-iteration table of a run, as HTML.
 """
 
@@ -204,26 +204,6 @@ def loss_history(surface, start, lr, steps):
     loss = np.full(steps + 1, np.nan)
     loss[:len(run.loss)] = run.loss
     return np.maximum(loss, LOSS_FLOOR)
-
-
-@styled
-def loss_curves(surface, start, lrs, steps, ax=None):
-    """L_t against t on a log scale, one curve per learning rate."""
-    if ax is None:
-        fig, ax = new_figure(figsize=(6.4, 3.8))
-    else:
-        fig = ax.figure
-    t = np.arange(steps + 1)
-    colors = [COLORS[c] for c in ("blue", "sky", "green", "orange", "purple", "vermillion")]
-    for i, lr in enumerate(lrs):
-        ax.semilogy(t, loss_history(surface, start, lr, steps), "-", marker=".", markersize=3,
-                    color=colors[i % len(colors)], label=rf"$\alpha = {lr:g}$")
-    ax.set_ylim(LOSS_FLOOR / 10, 1e6)
-    ax.set_xlim(0, steps)
-    ax.set_xlabel("iteration $t$")
-    ax.set_ylabel("loss $L(x_t, y_t)$")
-    ax.legend(loc="upper right", fontsize=8, ncols=2)
-    return fig
 
 
 def iteration_table_html(run, names=("x", "y"), max_rows=11, digits=4):

@@ -15,8 +15,9 @@ GREY = "#777777"
 STEP = "step"               # the McCulloch-Pitts threshold, H(z) = 1 if z >= 0 else 0
 
 
-def _phi(name):
-    """The activation called ``name``, or the Heaviside step for "step"."""
+def activation_function(name):
+    """phi for a name: an activation of :mod:`nnlearn.activations`, or "step", the threshold
+    of McCulloch and Pitts (H(z) = 1 for z >= 0, else 0)."""
     if name == STEP:
         return lambda z: np.heaviside(np.asarray(z, dtype=float), 1.0)
     return activations.get(name).f
@@ -116,11 +117,11 @@ def neuron_diagram(x=None, w=None, b=None, activation="sigmoid", d=3):
     is a name from :mod:`nnlearn.activations` or "step"; its graph is drawn in its box.
     """
     numbers = _check_neuron(x, w, b)
-    phi = _phi(activation)
+    phi = activation_function(activation)
     if numbers is not None:
         x, w, b = numbers
         d = x.size
-    fig, ax = new_figure(figsize=(7.2, 3.4))
+    fig, ax = new_figure(figsize=(7.2, 3.2))
     ax.set_axis_off()
     ax.set_aspect("equal")
 
@@ -163,7 +164,7 @@ def neuron_diagram(x=None, w=None, b=None, activation="sigmoid", d=3):
         lines = [f"$z = {terms} + ({b:g}) = {z:.4g}$", rf"$h = \varphi({z:.4g}) = {h:.4g}$"]
     ax.text(4.6, -1.25, "\n".join(lines), ha="center", va="top", fontsize=9.5, linespacing=1.6)
     ax.set_xlim(-1.3, 7.0)
-    ax.set_ylim(-2.4, 1.7)
+    ax.set_ylim(-2.0, 1.7)
     return fig
 
 
@@ -208,7 +209,7 @@ CORNERS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 @styled
 def logic_gates():
     """AND and OR with a separating line w^T x + b = 0; XOR, which no line separates."""
-    fig, axes = new_figure(figsize=(8.4, 3.0), ncols=3)
+    fig, axes = new_figure(figsize=(8.4, 3.3), ncols=3)
     t = np.linspace(-0.5, 1.5, 2)
     for ax, (name, (outputs, line)) in zip(axes, GATES.items()):
         outputs = np.array(outputs)
@@ -219,12 +220,14 @@ def logic_gates():
         if line is not None:
             w1, w2, b = line
             ax.plot(t, -(w1 * t + b) / w2, color=COLORS["black"], lw=1.5)
-            ax.set_title(f"{name}: $x_1 + x_2 {b:+g} = 0$ separates")
+            ax.text(-0.35, -0.35, f"line: $x_1 + x_2 = {-b:g}$", fontsize=8.5, va="bottom")
+            ax.set_title(f"{name}: separable")
         else:
-            ax.set_title("XOR: no single line separates")
+            ax.set_title(f"{name}: no line separates")
         ax.set(xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), xlabel="$x_1$", ylabel="$x_2$", aspect="equal",
                xticks=[0, 1], yticks=[0, 1])
-    axes[0].legend(loc="upper left", fontsize=8, handletextpad=0.2, borderaxespad=0.1)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=9)
     return fig
 
 
@@ -283,11 +286,11 @@ def feedforward_diagram(sizes=(3, 4, 4, 2), highlight=(1, 0)):
                     ha="center", va="top", fontsize=9, color=GREY)
     if highlight is not None:
         j, k = highlight
-        x, y = positions[j][k]
-        ax.annotate(rf"neuron {k + 1} of layer {j}: $h = \varphi(\mathbf{{w}}^\top\mathbf{{h}}^{{({j - 1})}} + b)$"
-                    "\n" rf"with $\mathbf{{w}}$ = column {k + 1} of $\mathbf{{W}}^{{({j - 1},{j})}}$",
-                    xy=(x, y + 0.24), xytext=(x - 0.4, y + 1.45), fontsize=8.5, ha="left", va="bottom",
-                    color=COLORS["vermillion"], arrowprops=dict(arrowstyle="-", color=COLORS["vermillion"]))
+        top_of_all = (max(sizes) - 1) / 2 * 0.9 + 0.5
+        ax.text(1.1 * L, top_of_all + 0.45,
+                rf"filled: neuron {k + 1} of layer {j}, $h = \varphi(\mathbf{{w}}^\top\mathbf{{h}}^{{({j - 1})}} + b)$,"
+                "\n" rf"where $\mathbf{{w}}$ (the thick edges) is column {k + 1} of $\mathbf{{W}}^{{({j - 1},{j})}}$",
+                ha="center", va="bottom", fontsize=8.5, color=COLORS["vermillion"])
     ax.set_aspect("equal")
     extent = (max(sizes) - 1) / 2 * 0.9
     ax.set_xlim(-0.9, 2.2 * L + 0.9)

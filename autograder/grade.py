@@ -1,0 +1,327 @@
+"""Grade every submission of an assignment, safely: ``python autograder/grade.py ASSIGNMENT``.
+
+The hardened replacement for ``nbgrader autograde`` (book/for-instructors.md has
+the whole story). Each student's notebook runs in a sandbox of its own; the tests
+run in the grader, on the values the notebook hands over; every submission gets a
+row in the export, with a score and a status. Run it from the course root as root
+(for the sandbox), after ``nbgrader generate_assignment`` and ``nbgrader collect``
+(or ``zip_collect``)::
+
+    sudo .venv/bin/python autograder/grade.py backprop            # all students
+    sudo .venv/bin/python autograder/grade.py backprop --student alice --student bob
+    .venv/bin/python autograder/grade.py --help
+
+It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
+folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,
+``autograded/`` (for formgrader), ``feedback/`` (for ``nbgrader release_feedback``),
+``results/`` and the export ``grades.csv``.
+"""
+
+import argparse
+import concurrent.futures as futures
+import datetime
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+
+from autograder.secure import plan as plans  # noqa: E402
+from autograder.secure import runner, sandbox, store  # noqa: E402
+
+STUDENT_FILE_LIMIT = 10 * 2**20       # a file handed in beside the notebook, copied into the sandbox
+STUDENT_FILES_TOTAL = 50 * 2**20
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+def parse_size(text):
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    text = str(text).strip().lower().rstrip("ib").rstrip("b") if not str(text).isdigit() else str(text)
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def arguments(argv=None):
+    p = argparse.ArgumentParser(
+        prog="autograder/grade.py",
+        description="Grade an assignment's submissions in sandboxes, with the tests outside them.")
+    p.add_argument("assignment", help="the assignment to grade (as in solutions/ and the gradebook)")
+    p.add_argument("--student", action="append", default=[],
+                   help="grade only this student (repeat for several); default: everyone")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="submissions graded at the same time (default: the number of cores)")
+    p.add_argument("--cell-timeout", type=float, default=60.0,
+                   help="seconds one cell or one test may run (default 60)")
+    p.add_argument("--notebook-timeout", type=float, default=180.0,
+                   help="seconds a whole notebook may run, restarts included (default 180)")
+    p.add_argument("--memory", default="2G", help="memory (address space) per notebook (default 2G)")
+    p.add_argument("--max-output", default="1M", help="characters a notebook may print in all (default 1M)")
+    p.add_argument("--processes", type=int, default=64, help="processes and threads per notebook (default 64)")
+    p.add_argument("--isolation", choices=["auto", "none"], default="auto",
+                   help="auto: namespaces and a separate uid when run as root; none: no sandbox "
+                        "(the notebook runs as you, can read your files and use the network)")
+    p.add_argument("--uid-base", type=int, default=1_900_000_000,
+                   help="notebooks run as uids UID_BASE, UID_BASE+1, ... (one per job); they must "
+                        "belong to no account (default 1900000000)")
+    p.add_argument("--expose", action="append", default=[],
+                   help="a further folder the notebooks may read (read-only), e.g. a data set")
+    p.add_argument("--config", default=str(HERE / "nbgrader_config.py"),
+                   help="the nbgrader configuration (default: autograder/nbgrader_config.py)")
+    p.add_argument("--csv", default=None, help="the export (default: autograder/grades.csv)")
+    p.add_argument("--lock-timeout", type=float, default=300.0,
+                   help="seconds to keep retrying while the gradebook is locked (default 300)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    return p.parse_args(argv)
+
+
+def load_coursedir(config_path):
+    """nbgrader's CourseDirectory, configured by the same file nbgrader reads."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(config_path).resolve()
+    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    coursedir = CourseDirectory(config=config)
+    course_id = config.get("CourseDirectory", {}).get("course_id", "") or "default_course"
+    return coursedir, course_id
+
+
+def load_assignment(coursedir, course_id, name):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    release = Path(coursedir.format_path(coursedir.release_directory, ".", name)) / f"{name}.ipynb"
+    if not release.is_file():
+        raise SystemExit(f"error: {release} does not exist; run `nbgrader generate_assignment {name}` first")
+    with Gradebook(coursedir.db_url, course_id) as gb:
+        try:
+            return plans.load_assignment(gb, release, name)
+        except MissingEntry:
+            raise SystemExit(f"error: the gradebook has no assignment {name!r}; run "
+                             f"`nbgrader generate_assignment {name}` first") from None
+
+
+def find_students(coursedir, course_id, assignment, only):
+    """Everyone with a folder for the assignment, and everyone on the roster."""
+    from nbgrader.api import Gradebook
+
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    students = set()
+    if submitted.is_dir():
+        for folder in submitted.iterdir():
+            if folder.is_dir() and (folder / assignment).exists():
+                students.add(folder.name)
+    with Gradebook(coursedir.db_url, course_id) as gb:
+        students |= {s.id for s in gb.students}
+    if only:
+        students = set(only)
+    return sorted(students)
+
+
+# --- one submission, in a worker ------------------------------------------------------------
+
+class Job:
+    """What a worker needs to grade any submission of the batch."""
+
+    def __init__(self, args, coursedir, assignment, isolation):
+        self.assignment = assignment
+        self.isolation = isolation
+        self.limits = sandbox.Limits(memory=parse_size(args.memory), processes=args.processes,
+                                     cpu=int(args.notebook_timeout) + 30, output=parse_size(args.max_output))
+        self.cell_timeout, self.notebook_timeout = args.cell_timeout, args.notebook_timeout
+        self.submitted = lambda student: Path(coursedir.format_path(
+            coursedir.submitted_directory, student, assignment.name))
+
+
+JOB = None
+SLOT = 0
+
+
+def init_worker(job, slots):
+    global JOB, SLOT
+    JOB, SLOT = job, slots.get()
+
+
+def stage_student_files(folder, notebook_path):
+    """A copy of what the student handed in beside the notebook (their own modules,
+    data), for the sandbox's working folder; oversized files are left out."""
+    stage = tempfile.mkdtemp(prefix="nnl-stage-")
+    os.chmod(stage, 0o700)
+    total = 0
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.is_symlink() or path == notebook_path or ".ipynb_checkpoints" in path.parts:
+                continue
+            size = path.stat().st_size
+            if path.name == "timestamp.txt" or size > STUDENT_FILE_LIMIT or total + size > STUDENT_FILES_TOTAL:
+                continue
+            total += size
+            dest = Path(stage, path.relative_to(folder))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+    return stage
+
+
+def grade_one(student):
+    job, slot = JOB, SLOT
+    folder = job.submitted(student)
+    submission = plans.read_submission(folder, student, job.assignment.notebook)
+    stage = None
+    try:
+        if submission.status == "ok":
+            stage = stage_student_files(folder, submission.path)
+            submission.folder_for_sandbox = stage
+        result = runner.grade_submission(job.assignment, submission, job.isolation, slot, job.limits,
+                                         job.cell_timeout, job.notebook_timeout)
+    finally:
+        if stage:
+            shutil.rmtree(stage, ignore_errors=True)
+    result["graded_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    result["notebook_json"] = None if submission.notebook is None else json.dumps(submission.notebook)
+    return result
+
+
+# --- the batch ---------------------------------------------------------------------------
+
+def preflight(isolation, limits, coursedir):
+    """Start one sandbox and check what it can see; explain the isolation in one line."""
+    if isolation.mode == "none":
+        return ("NO ISOLATION: notebooks run as you, can read everything you can (the gradebook, "
+                "solutions/) and use the network; only the verdicts are protected. Run as root "
+                "for the sandbox (" + isolation.reason + ").")
+    stage = tempfile.mkdtemp(prefix="nnl-probe-")
+    box = sandbox.Sandbox(isolation, 0, limits, stage)
+    try:
+        box.start(time.monotonic() + 60)
+        from autograder.secure import rpc
+        peer = rpc.Peer(box.channel, "t", lambda: time.monotonic() + 30)
+        probe = ("import os, socket\nseen = os.path.exists(%r)\n"
+                 "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
+                 "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % str(coursedir.root)
+        reply, _ = peer.request({"op": "run_cell", "source": probe})
+        uid, seen, net = reply.get("stdout", "").split()[:3]
+    except Exception as err:
+        raise SystemExit(f"error: the sandbox does not work on this machine: {err}") from None
+    finally:
+        box.close()
+        shutil.rmtree(stage, ignore_errors=True)
+    if seen != "False" or net != "False":
+        raise SystemExit(f"error: the sandbox is not isolated (course folder visible: {seen}, network: {net})")
+    return (f"sandbox: namespaces (mount, pid, net, ipc, uts), uid {uid}+, no network, "
+            f"course folder invisible; memory {limits.memory / 2**30:g} GiB, {limits.processes} processes")
+
+
+def main(argv=None):
+    args = arguments(argv)
+    say = (lambda *a: None) if args.quiet else print
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    coursedir, course_id = load_coursedir(args.config)
+    assignment = load_assignment(coursedir, course_id, args.assignment)
+    isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
+    job = Job(args, coursedir, assignment, isolation)
+    line = preflight(isolation, job.limits, coursedir)
+    print(("WARNING: " if isolation.mode == "none" else "") + line, file=sys.stderr if isolation.mode == "none" else sys.stdout)
+    students = find_students(coursedir, course_id, assignment.name, args.student)
+    if not students:
+        print(f"no submissions of {assignment.name} to grade")
+        return 0
+    jobs = max(1, min(args.jobs, len(students)))
+    say(f"grading {len(students)} submissions of {assignment.name} with {jobs} job(s)")
+    out = store.Store(coursedir, assignment, course_id, args.lock_timeout, say)
+    started = time.monotonic()
+    results = []
+
+    failures = []
+
+    def save(result):
+        notebook = result.pop("notebook_json", None)
+        plan = None
+        if notebook is not None:
+            import nbformat
+            plan = plans.make_plan(assignment, nbformat.reads(notebook, as_version=4))
+        try:
+            out.save(result, None, plan)
+        except Exception as err:    # one submission that cannot be written must not stop the rest
+            failures.append(f"{result['student']}: {type(err).__name__}: {err}")
+            print(f"error: could not save {result['student']}: {err}", file=sys.stderr)
+        results.append(result)
+        say(f"  {result['student']:<24} {result['status']:<16} {result['score']:g}/{result['max_score']:g}"
+            f"  {result['seconds']:.1f} s" + (f"  {result['message'][:90]}" if result["message"] else ""))
+
+    if jobs == 1:
+        init_worker(job, _SingleSlot())
+        for student in students:
+            save(grade_one(student))
+    else:
+        run_pool(job, students, jobs, save)
+    elapsed = time.monotonic() - started
+    if not args.student:
+        out.forget_others(set(students))
+    csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grades.csv"
+    manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
+    store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
+    counts = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    print(f"graded {len(results)} submissions of {assignment.name} in {elapsed:.1f} s with {jobs} job(s): "
+          f"{elapsed / max(1, len(results)):.2f} s per submission; "
+          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if out.gradebook.retries:
+        print(f"the gradebook was locked {out.gradebook.retries} time(s); every write went through")
+    print(f"export: {csv_path}")
+    if failures:
+        print(f"error: {len(failures)} result(s) could not be saved; grade them again:\n  "
+              + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+class _SingleSlot:
+    def get(self):
+        return 0
+
+
+def run_pool(job, students, jobs, save):
+    """Grade in parallel; a worker that dies is replaced, its submission retried once."""
+    pending = list(students)
+    attempts = {}
+    while pending:
+        context = multiprocessing.get_context("fork")
+        slots = context.Queue()
+        for slot in range(jobs):
+            slots.put(slot)
+        with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
+                                         initargs=(job, slots)) as pool:
+            running = {pool.submit(grade_one, s): s for s in pending}
+            pending = []
+            for done in futures.as_completed(running):
+                student = running[done]
+                try:
+                    save(done.result())
+                except futures.process.BrokenProcessPool:
+                    attempts[student] = attempts.get(student, 0) + 1
+                    if attempts[student] >= 2:
+                        save(broken(job, student))
+                    else:
+                        pending.append(student)
+    return
+
+
+def broken(job, student):
+    return {"student": student, "assignment": job.assignment.name, "status": "grader_error",
+            "message": "the grader's worker process died twice on this submission", "notes": [],
+            "tests": {}, "cells": [], "score": 0.0, "max_score": job.assignment.max_auto, "seconds": 0.0,
+            "timestamp": None, "answers": {},
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

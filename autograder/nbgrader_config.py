@@ -1,0 +1,84 @@
+"""nbgrader configuration: the repository itself is the nbgrader course.
+
+nbgrader finds this file when ``autograder/`` is on ``JUPYTER_CONFIG_PATH``;
+from the repository root, once per shell:
+
+    export PATH="$PWD/.venv/bin:$PATH" JUPYTER_CONFIG_PATH="$PWD/autograder"
+
+(``.venv/bin`` first because nbgrader shells out to ``alembic`` and starts the
+``python`` kernel from the PATH.) See book/for-instructors.md for the commands.
+
+Layout, all relative to the course root (the repository root, found from this
+file's own location, so no absolute path is written down anywhere):
+
+    solutions/<assignment>/      the source: solutions and hidden tests (committed)
+    exercises/<assignment>/      the released student copies (committed)
+    autograder/submitted/ ... autograded/ ... feedback/ ... downloaded/ ... gradebook.db
+                                 nbgrader's working state (gitignored)
+    autograder/exchange/         the default exchange (gitignored)
+
+Two environment variables move things for tests and for other setups:
+
+* ``NNLEARN_COURSE_ROOT``: use another folder as the course root (the test suite
+  runs whole grading rounds in temporary copies of the course);
+* ``NNLEARN_EXCHANGE``: the exchange folder (on a shared server, for example
+  ``/srv/nbgrader/exchange``).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = Path(os.environ.get("NNLEARN_COURSE_ROOT") or HERE.parent).resolve()
+WORK = ROOT / "autograder"          # where nbgrader keeps its working state
+WORK.mkdir(parents=True, exist_ok=True)   # sqlite creates the gradebook, not its folder
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+# --- the course and its folders -------------------------------------------------
+c.CourseDirectory.course_id = "nnlearn"
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.submitted_directory = "autograder/submitted"
+c.CourseDirectory.autograded_directory = "autograder/autograded"
+c.CourseDirectory.feedback_directory = "autograder/feedback"
+c.CourseDirectory.solution_directory = "autograder/solution"
+c.CourseDirectory.db_url = "sqlite:///" + (WORK / "gradebook.db").as_posix()
+c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
+
+c.Exchange.root = os.environ.get("NNLEARN_EXCHANGE") or str(WORK / "exchange")
+
+
+# --- grading ------------------------------------------------------------------
+# Every notebook runs in well under a minute; a cell that runs longer is stuck.
+c.Execute.timeout = 60
+# Locked cells (instructions, setup, tests) come back from the gradebook at
+# autograde time; a test cell a student deleted is put back rather than lost.
+c.OverwriteCells.add_missing_cells = True
+# A runaway print loop must not blow up the autograded notebook or the feedback.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 60
+
+# --- files handed in through the LMS (nbgrader zip_collect) -------------------------
+# Put the downloads (notebooks, or zips of them) in
+# autograder/downloaded/<assignment>/archive/. A file named <student_id>_<notebook>.ipynb,
+# such as alice_backprop.ipynb, goes to autograder/submitted/alice/backprop/backprop.ipynb.
+# nbgrader matches the pattern against the whole path, hence the leading (?:.*[/\\])?.
+# For other LMS naming schemes, see book/for-instructors.md.
+c.FileNameCollectorPlugin.named_regexp = (
+    r"^(?:.*[/\\])?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.-]*)_(?P<file_id>[a-z_]+\.ipynb)$"
+)
+
+# --- feedback -------------------------------------------------------------------
+# Stock feedback shows every test cell as the autograder ran it, hidden tests
+# and tracebacks included. HideHiddenTests removes the hidden-test regions and
+# reduces each failing test cell's traceback to its error message.
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+from nnl_feedback import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

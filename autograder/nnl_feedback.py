@@ -1,0 +1,97 @@
+"""Feedback without the hidden tests.
+
+Stock ``nbgrader generate_feedback`` renders the autograded notebook as it is,
+and in the autograded notebook every test cell has been restored from the
+gradebook with its hidden tests. A student reading the feedback would see the
+hidden tests twice: in the cell source, and in the traceback of any assertion
+that failed (Python prints the failing line).
+
+:class:`HideHiddenTests` runs before the feedback is rendered. In every
+autograder test cell it
+
+* removes each ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region,
+  leaving one comment line that says hidden checks ran there;
+* reduces each error to its last line, ``AssertionError: <message>``: the test
+  messages are written to explain the problem without quoting the test;
+* keeps only the first line of each warning printed on stderr (the line after
+  it is the source line that triggered it, which may be test code).
+
+Student-written cells are left exactly as they were.
+"""
+
+import re
+
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+# "path/to/file.py:12: RuntimeWarning: overflow encountered in exp"
+WARNING_LINE = re.compile(r"^.*?:\d+: (\w*Warning: .*)$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def is_test_cell(cell):
+    """An autograder test cell: graded, not written by the student."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def strip_hidden_regions(source, begin, end, placeholder):
+    """The source with each hidden region replaced by one placeholder line."""
+    lines, hidden = [], False
+    for line in source.split("\n"):
+        if begin in line:
+            hidden = True
+            indent = re.match(r"\s*", line).group(0)
+            lines.append(indent + placeholder)
+        elif end in line:
+            hidden = False
+        elif not hidden:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def error_summary(output):
+    """One line for an error output: the exception's name and message."""
+    message = ANSI.sub("", str(output.get("evalue", ""))).strip()
+    name = output.get("ename", "Error")
+    if not message:
+        message = "a check failed (no message)"
+    return f"{name}: {message}"
+
+
+def warning_summary(text):
+    """The warning lines of a stderr stream, without the source lines under them."""
+    kept = []
+    for line in ANSI.sub("", text).splitlines():
+        match = WARNING_LINE.match(line)
+        if match:
+            kept.append(match.group(1))
+    return "\n".join(kept) + ("\n" if kept else "")
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Remove hidden tests and test tracebacks from the notebook before feedback."""
+
+    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
+    end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
+    placeholder = Unicode(
+        "# (hidden tests ran here; their code is not shown)"
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if not is_test_cell(cell):
+            return cell, resources
+        cell.source = strip_hidden_regions(
+            cell.source, self.begin_test_delimeter, self.end_test_delimeter, self.placeholder
+        )
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.traceback = [error_summary(output)]
+            elif output.output_type == "stream" and output.name == "stderr":
+                output.text = warning_summary(output.text)
+                if not output.text:
+                    continue
+            outputs.append(output)
+        cell.outputs = outputs
+        return cell, resources

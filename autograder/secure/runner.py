@@ -1,0 +1,580 @@
+"""Grade one submission: the student's cells in the sandbox, the tests here.
+
+The notebook is replayed in the student's order. A cell the student writes (and
+every locked setup cell, from the gradebook) runs in the sandbox. A test cell runs
+*here*, in the grader's process, with its source from the gradebook, in a
+namespace of its own: the notebook's setup cells run here too (from the gradebook),
+and every other name the test uses is looked up in the sandbox when the test uses
+it. A student's function arrives as a :class:`StudentFunction`, a proxy whose call
+sends the arguments to the sandbox and returns what came back as plain data; a
+student's variable arrives as its value, copied. So a test's ``np.allclose`` is the
+grader's own NumPy, its ``call`` helper the gradebook's, and its verdict (the test
+cell raises or not) is decided here, where the student's code cannot reach.
+
+Things go wrong, and each has its outcome:
+
+* a cell (or a call) runs past its time: the sandbox is killed, that cell is skipped
+  (that test fails), a fresh sandbox replays the cells before it, grading goes on;
+* the sandbox dies (``os._exit``, a signal, a printing flood): the same, with the
+  reason;
+* the notebook's whole time budget runs out: the tests not yet run score 0 with
+  that reason, and the status says ``timeout``.
+
+The result is plain data (see :func:`grade_submission`), written by the parent.
+"""
+
+import ast
+import builtins
+import time
+import traceback
+import types
+import warnings
+
+from . import codec, rpc
+from .plan import make_plan
+from .sandbox import Sandbox, SandboxError
+
+MAX_RESTARTS = 4
+
+
+class Budget(BaseException):
+    """Grading of this notebook stops here: its time budget is spent (or, with a
+    status and message as arguments, it could not be kept running)."""
+
+
+class TestAborted(BaseException):
+    """The sandbox was lost in the middle of a test (the test fails with the message)."""
+
+
+class StudentDependency(BaseException):
+    """A setup cell run on the grader's side needed a name of the student's."""
+
+
+# --- proxies of the student's objects on the grader's side ----------------------------------
+
+CODE_TEMPLATE = (lambda: None).__code__
+
+
+def build_code(tree, depth=0):
+    """A code object that is never run: it only carries the names the student's code
+    uses, for tests that look at them (``reach`` in the notebooks)."""
+    if not isinstance(tree, dict) or depth > 20:
+        return CODE_TEMPLATE
+    names = tuple(str(n) for n in tree.get("names", []) if isinstance(n, str))[:500]
+    consts = tuple(build_code(c, depth + 1) for c in tree.get("consts", [])[:100])
+    return CODE_TEMPLATE.replace(co_names=names, co_consts=consts + (None,))
+
+
+class StudentFunction:
+    """A function of the student's, in the sandbox. Calling it runs it there."""
+
+    def __init__(self, runner, handle, name=None):
+        self._runner, self._handle = runner, handle
+        self._generation = runner.generation
+        self._lookup_name = name
+        meta = handle.meta
+        self.__name__ = str(meta.get("name") or name or "function")
+        self.__qualname__ = str(meta.get("qualname") or self.__name__)
+        self.__module__ = str(meta.get("module", ""))
+        self._info = None
+        self._globals = None
+
+    def __call__(self, *args, **kwargs):
+        return self._runner.call_student(self, args, kwargs)
+
+    def __repr__(self):
+        return f"<function {self.__qualname__} (in the sandbox)>"
+
+    def _describe(self):
+        if self._info is None:
+            self._info = self._runner.describe(self)
+        return self._info
+
+    @property
+    def __code__(self):
+        info = self._describe()
+        return build_code(info["code"]) if info.get("code") else None
+
+    @property
+    def __closure__(self):
+        return tuple(types.CellType(v) for v in self._describe().get("closure", ())) or None
+
+    @property
+    def __globals__(self):
+        if self._globals is None:
+            self._globals = GlobalsView(self)
+        return self._globals
+
+
+class GlobalsView:
+    """The globals of a student's function, looked up one name at a time."""
+
+    def __init__(self, function):
+        self.function = function
+        self.cache = {}
+
+    def lookup(self, name):
+        if name not in self.cache:
+            self.cache[name] = self.function._runner.function_global(self.function, name)
+        return self.cache[name]
+
+    def __contains__(self, name):
+        return self.lookup(name)[0]
+
+    def __getitem__(self, name):
+        found, value = self.lookup(name)
+        if not found:
+            raise KeyError(name)
+        return value
+
+    def get(self, name, default=None):
+        found, value = self.lookup(name)
+        return value if found else default
+
+
+class TrustedPeer(rpc.Peer):
+    """The grader's end of the channel."""
+
+    def __init__(self, channel, runner):
+        super().__init__(channel, "t", deadline=lambda: runner.deadline)
+        self.runner = runner
+
+    def export(self, obj):
+        if isinstance(obj, StudentFunction):
+            if obj._generation == self.runner.generation:
+                return ["H", "s", obj._handle.hid, {}]
+            raise codec.CodecError(f"{obj.__name__} is from an earlier run of the notebook")
+        name = getattr(obj, "__name__", None)
+        import numpy as np
+        if callable(obj) and isinstance(name, str) and getattr(np, name, None) is obj:
+            return ["N", name]
+        if isinstance(obj, types.ModuleType):
+            return ["M", obj.__name__]
+        if callable(obj):
+            return self.export_handle(obj, {"name": str(name or "callback")[:100]})
+        return ["O", type(obj).__name__, "", ""]
+
+    def make_proxy(self, handle):
+        if handle.meta.get("kind") in ("function", "class"):
+            return StudentFunction(self.runner, handle)
+        return rpc.Opaque(handle.meta.get("kind", "object"), handle.meta.get("module", ""),
+                          f"<{handle.meta.get('name', 'object')}>")
+
+    def module(self, name):
+        return types.ModuleType(name)
+
+    def on_reply(self, reply):
+        self.runner.collect(reply)
+
+    def invoke(self, target, args, kwargs, message):
+        # a test's own callable, called by the student's code: it runs here; its
+        # errors go back as a name and a message only, never a traceback (which would
+        # show the test's source to the student's code)
+        try:
+            return {"ok": True, "value": target(*args, **kwargs)}
+        except (rpc.ChannelClosed, rpc.ChannelTimeout, rpc.ProtocolError, Budget, TestAborted):
+            raise
+        except Exception as err:
+            return {"ok": False, "error": err, "traceback": ""}
+
+
+class TestNamespace(dict):
+    """The globals of the test cells: the grader's own names first, then the
+    student's, fetched from the sandbox when a test uses them."""
+
+    def __init__(self, runner):
+        super().__init__()
+        self.runner = runner
+        self.strict = False
+
+    def __missing__(self, name):
+        if name.startswith("__") or hasattr(builtins, name):
+            raise KeyError(name)
+        if self.strict:
+            raise StudentDependency(name)
+        return self.runner.fetch(name)
+
+    def get(self, name, default=None):
+        try:
+            return self[name]
+        except (KeyError, NameError):
+            return default
+
+
+# --- the runner -----------------------------------------------------------------------------
+
+class Runner:
+    """Grades one submission (one instance per submission)."""
+
+    def __init__(self, assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout):
+        self.assignment, self.submission = assignment, submission
+        self.isolation, self.slot, self.limits = isolation, slot, limits
+        self.cell_timeout, self.notebook_timeout = cell_timeout, notebook_timeout
+        self.sandbox = None
+        self.peer = None
+        self.generation = 0
+        self.deadline = None
+        self.end = None
+        self.done_cells = []          # entries run in the sandbox, to replay after a restart
+        self.skipped = set()          # entries never to run again (they hung or crashed)
+        self.events = []              # (status, message)
+        self.cell_results = {}        # id(entry) -> dict
+        self.tests = {}               # grade id -> dict
+        self.current = None           # notes of the test being run
+        self.restarts = 0
+        self.first_cell_error = None
+
+    # -- the sandbox's life --
+    def budget_left(self):
+        return self.end - time.monotonic()
+
+    def start_sandbox(self):
+        if self.budget_left() <= 0:
+            raise Budget()
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS + 1:
+            raise Budget("crashed", f"the notebook had to be restarted more than {MAX_RESTARTS} times; "
+                         "grading stopped there and the tests not yet run score 0")
+        self.generation += 1
+        self.sandbox = Sandbox(self.isolation, self.slot, self.limits, self.submission.folder_for_sandbox)
+        self.deadline = min(self.end, time.monotonic() + max(self.cell_timeout, 30))
+        channel = self.sandbox.start(self.deadline)
+        self.peer = TrustedPeer(channel, self)
+        for entry in list(self.done_cells):     # replay what ran before the restart
+            self.run_cell(entry, replay=True)
+
+    def ensure_sandbox(self):
+        if self.sandbox is None:
+            self.start_sandbox()
+
+    def lose_sandbox(self, why):
+        """End the sandbox (if not already) and say how it ended."""
+        sandbox, self.sandbox, self.peer = self.sandbox, None, None
+        if sandbox is None:
+            return "the notebook had already stopped"
+        if why != "timeout":
+            time.sleep(0.05)           # let the output drain see the end
+        if sandbox.output_exceeded:
+            why = "output"
+        sandbox.kill(why)
+        description = sandbox.exit_description()
+        sandbox.close()
+        if why == "output":
+            return f"it printed more than {self.limits.output} characters"
+        return description
+
+    def event(self, status, message):
+        self.events.append((status, message))
+
+    # -- cells in the sandbox --
+    def run_cell(self, entry, replay=False):
+        source = entry.source
+        if not source.strip():
+            return
+        self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
+        try:
+            reply, _ = self.peer.request({"op": "run_cell", "source": source})
+        except rpc.ChannelTimeout:
+            self.skip(entry, "timeout", f"the cell {entry.label} ran for more than {self.cell_timeout:g} s "
+                      "and was stopped" + (" (the notebook's time budget ran out)" if self.budget_left() <= 0 else ""))
+            return
+        except (rpc.ChannelClosed, rpc.ProtocolError) as err:
+            why = self.lose_sandbox("crash")
+            status = "output" if "printed more" in why else "crashed"
+            self.skip(entry, status, f"the cell {entry.label} ended the notebook's Python process ({why}); "
+                      "it was skipped and the rest of the notebook was graded", lost=True)
+            return
+        if not replay:
+            self.done_cells.append(entry)
+        if reply.get("output_exceeded"):
+            self.event("output", f"the notebook printed more than {self.limits.output} characters "
+                       f"(in {entry.label}); the output beyond that was dropped")
+        result = {"label": entry.label, "ok": bool(reply.get("ok")), "stdout": str(reply.get("stdout", ""))[:10_000]}
+        if not reply.get("ok"):
+            result["error"] = f"{reply.get('ename', 'Error')}: {reply.get('evalue', '')}"[:2000]
+            if reply.get("memory"):
+                self.event("memory", f"the cell {entry.label} ran out of memory (the limit is "
+                           f"{self.limits.memory / 2**30:g} GiB)")
+            if self.first_cell_error is None and entry.kind != "locked":
+                self.first_cell_error = f"{entry.label} raised {result['error'][:300]}"
+        if not replay:
+            self.cell_results[id(entry)] = result
+
+    def skip(self, entry, status, message, lost=False):
+        if not lost:
+            self.lose_sandbox(status)
+        self.skipped.add(id(entry))
+        if entry in self.done_cells:
+            self.done_cells.remove(entry)
+        self.cell_results[id(entry)] = {"label": entry.label, "ok": False, "stdout": "", "error": message}
+        self.event(status, message)
+        if self.budget_left() <= 0:
+            raise Budget()
+
+    # -- the student's names, seen from the tests --
+    def fetch(self, name):
+        """The value of the student's global ``name`` (a NameError if there is none)."""
+        self.ensure_live()
+        reply, blobs = self.peer.request({"op": "get", "name": name})
+        if reply.get("op") == "missing":
+            hint = f" ({self.first_cell_error})" if self.first_cell_error else ""
+            raise NameError(f"name '{name}' is not defined: your notebook does not define it{hint}")
+        if reply.get("op") != "value":
+            raise rpc.ResultError(f"the grader could not read {name}: {reply.get('reason', 'unreadable')}")
+        try:
+            value, _ = self.peer.decode(reply.get("value"), blobs)
+        except codec.CodecError as err:
+            raise rpc.ResultError(f"the grader could not read {name}: {err}") from None
+        if isinstance(value, StudentFunction):
+            value._lookup_name = name
+        return value
+
+    def ensure_live(self):
+        if self.peer is None:
+            raise TestAborted("your notebook's Python process had stopped earlier in this test")
+
+    def call_student(self, function, args, kwargs):
+        self.ensure_live()
+        if function._generation != self.generation:
+            if not function._lookup_name:
+                raise TestAborted(f"{function.__name__} is from a run of your notebook that was stopped")
+            function = self.fetch(function._lookup_name)
+        try:
+            return self.peer.call_remote(function._handle, args, kwargs)
+        except rpc.ChannelTimeout:
+            limit = self.cell_timeout if self.budget_left() > 0 else self.notebook_timeout
+            self.lose_sandbox("timeout")
+            raise TestAborted(f"{function.__name__} did not finish within {limit:g} s "
+                              "(an endless loop?) and was stopped") from None
+        except (rpc.ChannelClosed, rpc.ProtocolError):
+            why = self.lose_sandbox("crash")
+            raise TestAborted(f"{function.__name__} ended the notebook's Python process ({why})") from None
+
+    def describe(self, function):
+        self.ensure_live()
+        if function._generation != self.generation:
+            return {"code": None, "closure": []}
+        reply, blobs = self.peer.request({"op": "describe", "target": ["H", "s", function._handle.hid]})
+        try:
+            closure, _ = self.peer.decode(reply.get("closure", ["L", 0, []]), blobs)
+        except codec.CodecError:
+            closure = []
+        return {"code": reply.get("code"), "module": reply.get("module"), "closure": closure or []}
+
+    def function_global(self, function, name):
+        self.ensure_live()
+        if function._generation != self.generation:
+            return False, None
+        reply, blobs = self.peer.request({"op": "globals", "target": ["H", "s", function._handle.hid],
+                                          "name": name})
+        if reply.get("op") != "value":
+            return False, None
+        try:
+            value, _ = self.peer.decode(reply.get("value"), blobs)
+            return True, value[0]
+        except (codec.CodecError, TypeError, IndexError, KeyError):
+            return False, None
+
+    def collect(self, reply):
+        """Warnings and output of a call, kept as notes of the current test."""
+        if self.current is None:
+            return
+        for warning in reply.get("warnings", [])[:5]:
+            note = f"your code warned: {str(warning)[:300]}"
+            if note not in self.current:
+                self.current.append(note)
+        if reply.get("stdout") and len(self.current) < 10:
+            note = "your code printed output while it was tested"
+            if note not in self.current:
+                self.current.append(note)
+        if reply.get("output_exceeded"):
+            self.event("output", f"the notebook printed more than {self.limits.output} characters")
+
+    # -- the tests, here --
+    def run_setup_here(self, entry, namespace):
+        """A locked setup cell, run on the grader's side too (unless it uses the
+        student's names, like a gradient check: then it runs in the sandbox only)."""
+        namespace.strict = True
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(entry.source, f"<setup {entry.label}>", "exec"), namespace)
+        except StudentDependency:
+            pass
+        except Exception:
+            pass
+        finally:
+            namespace.strict = False
+
+    def run_test(self, entry, namespace):
+        template = entry.template
+        record = {"name": template.grade_id, "points": 0.0, "max_points": template.points,
+                  "passed": False, "message": "", "notes": []}
+        self.tests[template.grade_id] = record
+        self.current = record["notes"]
+        self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
+        try:
+            self.ensure_sandbox()
+            self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
+            value = execute(entry.source, namespace, f"<test {template.grade_id}>")
+            record["points"] = partial_credit(value, template.points)
+            record["passed"] = record["points"] >= template.points
+            if 0 < record["points"] < template.points:
+                record["message"] = f"partial credit: {record['points']:g} of {template.points:g}"
+        except AssertionError as err:
+            record["message"] = assertion_message(err)
+            record["student_traceback"] = remote_traceback(err)
+        except TestAborted as err:
+            record["message"] = str(err)
+            self.event("timeout" if "did not finish" in str(err) else "crashed", f"{template.grade_id}: {err}")
+        except rpc.ChannelTimeout:
+            self.lose_sandbox("timeout")
+            record["message"] = f"this test took more than {self.cell_timeout:g} s and was stopped"
+            self.event("timeout", f"{template.grade_id}: {record['message']}")
+        except (rpc.ChannelClosed, rpc.ProtocolError):
+            why = self.lose_sandbox("crash")
+            record["message"] = f"the notebook's Python process stopped during this test ({why})"
+            self.event("crashed", f"{template.grade_id}: {record['message']}")
+        except Budget as stop:
+            record["message"] = "not run: " + (stop.args[1] if stop.args else "the notebook's time budget ran out")
+            self.current = None
+            raise
+        except SandboxError:
+            raise
+        except Exception as err:
+            record["message"] = f"{type(err).__name__}: {rpc.safe_str(err)}"[:2000]
+            record["student_traceback"] = remote_traceback(err)
+        finally:
+            self.current = None
+        if time.monotonic() > self.end:
+            raise Budget()
+
+    # -- the whole notebook --
+    def run(self):
+        self.end = time.monotonic() + self.notebook_timeout
+        plan = make_plan(self.assignment, self.submission.notebook)
+        self.plan = plan
+        if plan.missing:
+            self.event("missing_cells", "these cells of the assignment are missing from the notebook (deleted, "
+                       f"or their ids changed): {', '.join(plan.missing)}; the rest was graded")
+        namespace = TestNamespace(self)
+        try:
+            for entry in plan.entries:
+                if entry.cell_type != "code" or id(entry) in self.skipped:
+                    continue
+                if entry.kind == "test":
+                    self.run_test(entry, namespace)
+                    continue
+                self.ensure_sandbox()
+                self.run_cell(entry)
+                if entry.kind == "locked":
+                    self.run_setup_here(entry, namespace)
+        except Budget as stop:
+            if stop.args:
+                self.event(*stop.args)
+            else:
+                self.event("timeout", f"the notebook's time budget of {self.notebook_timeout:g} s ran out; "
+                           "the tests not yet run score 0")
+        finally:
+            if self.sandbox is not None:
+                self.lose_sandbox("end")
+        for template in self.assignment.tests:
+            if template.grade_id not in self.tests:
+                self.tests[template.grade_id] = {
+                    "name": template.grade_id, "points": 0.0, "max_points": template.points, "passed": False,
+                    "message": "not run: the notebook's time budget ran out", "notes": []}
+        return self
+
+
+def execute(source, namespace, filename):
+    """Run a test cell; return the value of its last expression (partial credit)."""
+    tree = ast.parse(source, filename)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    exec(compile(tree, filename, "exec"), namespace)
+    if last is not None:
+        return eval(compile(last, filename, "eval"), namespace)
+    return None
+
+
+def partial_credit(value, max_points):
+    """nbgrader's rule: a test cell's last value, if any, is its score."""
+    if value is None:
+        return float(max_points)
+    try:
+        grade = float(repr(value))
+    except (TypeError, ValueError):
+        return float(max_points)
+    if grade < 0 or grade != grade:
+        return float(max_points)
+    return min(grade, float(max_points))
+
+
+def assertion_message(err):
+    message = rpc.safe_str(err).strip()
+    return message or "a check failed (no message)"
+
+
+def remote_traceback(err):
+    """The student's own traceback, if the failure came from their code."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        text = getattr(err, "remote_traceback", "")
+        if text:
+            return text
+        err = err.__cause__ or err.__context__
+    return ""
+
+
+def grade_submission(assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout):
+    """The result of one submission, as plain data (see store.py for its use)."""
+    started = time.monotonic()
+    result = {"student": submission.student, "assignment": assignment.name, "status": submission.status,
+              "message": submission.message, "notes": list(submission.notes), "tests": {}, "cells": [],
+              "timestamp": submission.timestamp, "answers": {}}
+    if submission.status == "ok":
+        runner = Runner(assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout)
+        try:
+            runner.run()
+        except SandboxError as err:
+            result.update(status="grader_error", message=str(err))
+            runner = None
+        except Exception as err:   # a bug of the grader's: never lose the batch for it
+            result.update(status="grader_error",
+                          message=f"the grader failed on this notebook: {type(err).__name__}: {err}\n"
+                                  + traceback.format_exc(limit=5))
+            runner = None
+        if runner is not None:
+            result["tests"] = runner.tests
+            result["notes"] += runner.plan.notes
+            result["status"], result["message"] = summarise(runner.events)
+            result["cells"] = [runner.cell_results.get(id(e)) for e in runner.plan.entries]
+            result["entries"] = [(e.template.grade_id if e.template else None, e.label, e.cell_type, e.kind)
+                                 for e in runner.plan.entries]
+            result["restarts"] = max(0, runner.restarts - 1)
+    if result["status"] != "ok" and not result["tests"]:
+        result["tests"] = {t.grade_id: {"name": t.grade_id, "points": 0.0, "max_points": t.points,
+                                        "passed": False, "message": f"not graded: {result['status']}", "notes": []}
+                           for t in assignment.tests}
+    result["score"] = sum(t["points"] for t in result["tests"].values())
+    result["max_score"] = assignment.max_auto
+    result["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+SEVERITY = ["timeout", "crashed", "output", "memory", "missing_cells"]
+
+
+def summarise(events):
+    """The submission's status (the most serious event) and a message listing them all."""
+    if not events:
+        return "ok", ""
+    statuses = [status for status, _ in events]
+    status = min(statuses, key=lambda s: SEVERITY.index(s) if s in SEVERITY else len(SEVERITY))
+    messages = []
+    for _, message in events:
+        if message not in messages:
+            messages.append(message)
+    return status, "; ".join(messages[:8])

@@ -1,0 +1,293 @@
+"""Write the results: the gradebook (one writer), files per submission, the export.
+
+Only the parent process of the grading command calls this module, one submission
+at a time: the gradebook has one writer. Each submission is written in one
+transaction (student, submission, every autograded score), retried with back-off
+while SQLite says ``database is locked``; a re-grade overwrites every autograded
+score of the submission, so no score of an earlier run survives it. Manual scores
+a grader entered in formgrader are kept, as nbgrader keeps them.
+
+Per submission, under ``autograder/`` (the folders nbgrader uses):
+
+* ``autograded/<student>/<assignment>/<assignment>.ipynb``: the notebook as graded
+  (tests from the gradebook, their verdicts as outputs), for formgrader's manual
+  grading of written answers; removed when there is no notebook to grade;
+* ``feedback/<student>/<assignment>/<assignment>.html``: the student's feedback
+  page (``nbgrader release_feedback`` hands it out);
+* ``results/<assignment>/<student>.json``: the full result, for the export.
+
+``grades.csv`` (the export) has one row per student and assignment, built from the
+result files, so it always agrees with the last grading of each submission.
+"""
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from .feedback import feedback_html
+
+
+def atomic_write(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+# --- the gradebook ----------------------------------------------------------------------
+
+class GradebookWriter:
+    """Writes results into nbgrader's gradebook, retrying while it is locked."""
+
+    def __init__(self, db_url, course_id, lock_timeout=300.0, log=print):
+        self.db_url, self.course_id = db_url, course_id
+        self.lock_timeout = lock_timeout
+        self.log = log
+        self.retries = 0
+
+    def write(self, assignment, result):
+        from sqlalchemy.exc import OperationalError
+
+        give_up = time.monotonic() + self.lock_timeout
+        pause = 0.2
+        while True:
+            try:
+                return self._write_once(assignment, result)
+            except OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if time.monotonic() > give_up:
+                    raise RuntimeError(f"the gradebook stayed locked for {self.lock_timeout:g} s; "
+                                       f"{result['student']} was not written") from err
+                self.retries += 1
+                self.log(f"  the gradebook is locked; trying again in {pause:.1f} s")
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
+    def _write_once(self, assignment, result):
+        from nbgrader import api, utils
+
+        gb = api.Gradebook(self.db_url, self.course_id)
+        session = gb.db
+        try:
+            student_id = result["student"]
+            has_notebook = result["status"] not in ("not_submitted", "empty", "missing_notebook",
+                                                    "malformed", "grader_error")
+            try:
+                submission = gb.find_submission(assignment.name, student_id)
+            except api.MissingEntry:
+                if result["status"] == "not_submitted":
+                    return "none"          # nothing handed in and nothing recorded: nothing to write
+                if result["status"] == "grader_error":
+                    return "none"
+                submission = self._new_submission(gb, assignment.name, student_id)
+            if result["status"] == "grader_error":
+                # the grader failed (not the student): leave nothing half-true behind
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        grade.auto_score = None
+                        grade.needs_manual_grade = True
+                session.commit()
+                return "flagged"
+            if result.get("timestamp"):
+                try:
+                    submission.timestamp = utils.parse_utc(result["timestamp"])
+                except Exception:
+                    pass
+            session.flush()
+            answers = result.get("answers", {})
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    name = grade.name
+                    if name in result["tests"]:
+                        grade.auto_score = float(result["tests"][name]["points"])
+                        grade.needs_manual_grade = grade.manual_score is not None
+                    elif not has_notebook or answers.get(name) == "unchanged":
+                        grade.auto_score = 0.0          # nothing handed in for this cell
+                        grade.needs_manual_grade = grade.manual_score is not None
+                    else:
+                        grade.auto_score = None         # a written answer: graded by hand
+                        grade.needs_manual_grade = True
+                for comment in notebook.comments:
+                    unchanged = not has_notebook or answers.get(comment.name) in ("unchanged", "missing")
+                    comment.auto_comment = "No response." if unchanged else None
+            session.commit()
+            return "written"
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            gb.close()
+
+    @staticmethod
+    def _new_submission(gb, assignment_name, student_id):
+        """nbgrader's add_submission, without its commit (one transaction for all)."""
+        from nbgrader import api
+
+        try:
+            student = gb.find_student(student_id)
+        except api.MissingEntry:
+            student = api.Student(id=student_id)
+            gb.db.add(student)
+        assignment = gb.find_assignment(assignment_name)
+        submission = api.SubmittedAssignment(assignment=assignment, student=student)
+        gb.db.add(submission)
+        for notebook in assignment.notebooks:
+            nb = api.SubmittedNotebook(notebook=notebook, assignment=submission)
+            for grade_cell in notebook.grade_cells:
+                api.Grade(cell_id=grade_cell.id, notebook=nb)
+            for solution_cell in notebook.solution_cells:
+                api.Comment(cell_id=solution_cell.id, notebook=nb)
+            for task_cell in notebook.task_cells:
+                api.Comment(cell_id=task_cell.id, notebook=nb)
+                api.Grade(cell_id=task_cell.id, notebook=nb)
+        gb.db.add(submission)
+        gb.db.flush()
+        return submission
+
+
+# --- files per submission -------------------------------------------------------------------
+
+def answers_of(assignment, plan):
+    """For each written-answer (and code solution) cell: "unchanged", "missing" or "answered"."""
+    out = {}
+    present = {e.template.grade_id: e for e in plan.entries if e.template is not None and e.cell is not None}
+    for template in assignment.cells:
+        if template.kind not in ("answer", "solution"):
+            continue
+        entry = present.get(template.grade_id)
+        if entry is None:
+            out[template.grade_id] = "missing"
+        elif entry.cell.source.strip() == template.source.strip():
+            out[template.grade_id] = "unchanged"
+        else:
+            out[template.grade_id] = "answered"
+    return out
+
+
+def autograded_notebook(assignment, plan, result):
+    """The notebook as graded, for formgrader: the student's cells with what they
+    printed, the tests from the gradebook with their verdicts as outputs."""
+    nb = nbformat.v4.new_notebook()
+    seen_ids = set()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    for k, entry in enumerate(plan.entries):
+        cell_result = result["cells"][k] if k < len(result.get("cells", [])) else None
+        if entry.cell_type == "markdown":
+            cell = nbformat.v4.new_markdown_cell(entry.cell.source if entry.cell is not None else entry.source)
+        elif entry.cell_type == "raw":
+            cell = nbformat.v4.new_raw_cell(entry.cell.source if entry.cell is not None else "")
+        else:
+            cell = nbformat.v4.new_code_cell(entry.source)
+            if entry.kind == "test":
+                test = result["tests"].get(entry.template.grade_id, {})
+                if not test.get("passed") and test.get("message"):
+                    cell.outputs.append(nbformat.v4.new_output(
+                        "error", ename="AssertionError", evalue=test["message"],
+                        traceback=[f"AssertionError: {test['message']}"]))
+            elif cell_result:
+                if cell_result.get("stdout"):
+                    cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                               text=cell_result["stdout"][:10_000]))
+                if not cell_result.get("ok") and cell_result.get("error"):
+                    ename, _, evalue = cell_result["error"].partition(": ")
+                    cell.outputs.append(nbformat.v4.new_output("error", ename=ename or "Error", evalue=evalue,
+                                                               traceback=[cell_result["error"]]))
+        if entry.template is not None and entry.template.grade_id:
+            meta = dict(entry.template.metadata)
+            cell.metadata = nbformat.from_dict(meta)
+        if entry.template is not None and entry.template.cell_id and entry.template.cell_id not in seen_ids:
+            cell["id"] = entry.template.cell_id
+        seen_ids.add(cell["id"])
+        nb.cells.append(cell)
+    return nb
+
+
+class Store:
+    """Everything the parent writes for a submission."""
+
+    def __init__(self, coursedir, assignment, course_id, lock_timeout=300.0, log=print):
+        self.coursedir, self.assignment = coursedir, assignment
+        self.work = Path(coursedir.root) / "autograder"
+        self.results_dir = self.work / "results" / assignment.name
+        self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log)
+
+    def path(self, step, student):
+        return Path(self.coursedir.format_path(step, student, self.assignment.name))
+
+    def save(self, result, submission, plan):
+        name = self.assignment.name
+        student = result["student"]
+        if plan is not None:
+            result["answers"] = answers_of(self.assignment, plan)
+        outcome = self.gradebook.write(self.assignment, result)
+        result["gradebook"] = outcome
+        # the autograded notebook: written when there is one, removed when not (no stale copy)
+        autograded = self.path(self.coursedir.autograded_directory, student)
+        if autograded.exists():
+            shutil.rmtree(autograded)
+        if plan is not None and result["status"] != "grader_error":
+            nb = autograded_notebook(self.assignment, plan, result)
+            autograded.mkdir(parents=True, exist_ok=True)
+            atomic_write(autograded / f"{name}.ipynb", nbformat.writes(nb))
+            if submission is not None and submission.timestamp:
+                atomic_write(autograded / "timestamp.txt", submission.timestamp)
+        feedback = self.path(self.coursedir.feedback_directory, student)
+        if result["status"] != "not_submitted":
+            atomic_write(feedback / f"{name}.html", feedback_html(self.assignment, result))
+        elif feedback.exists():
+            shutil.rmtree(feedback)
+        saved = {k: v for k, v in result.items() if k != "entries"}
+        atomic_write(self.results_dir / f"{student}.json", json.dumps(saved, indent=1, default=str))
+
+    def forget_others(self, students):
+        """Remove result files of students no longer in the batch (a full re-grade)."""
+        if not self.results_dir.is_dir():
+            return
+        for path in self.results_dir.glob("*.json"):
+            if path.stem not in students:
+                path.unlink()
+
+
+EXPORT_FIELDS = ["assignment", "student", "status", "score", "max_score", "manual_points_to_grade",
+                 "message", "graded_at"]
+
+
+def export_csv(work, path, manual_points=None):
+    """One row per student and assignment, from the result files."""
+    rows = []
+    for result_path in sorted(Path(work, "results").glob("*/*.json")):
+        try:
+            result = json.loads(result_path.read_text())
+        except (OSError, ValueError):
+            continue
+        status = result.get("status", "")
+        has_score = status not in ("grader_error",)
+        rows.append({
+            "assignment": result.get("assignment", result_path.parent.name),
+            "student": result.get("student", result_path.stem),
+            "status": status,
+            "score": f"{result.get('score', 0):g}" if has_score else "",
+            "max_score": f"{result.get('max_score', 0):g}",
+            "manual_points_to_grade": f"{(manual_points or {}).get(result_path.parent.name, 0):g}",
+            "message": " | ".join(filter(None, [result.get("message", "")] + result.get("notes", []))),
+            "graded_at": result.get("graded_at", ""),
+        })
+    rows.sort(key=lambda r: (r["assignment"], r["student"]))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(str(path) + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, EXPORT_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)
+    return rows

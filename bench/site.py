@@ -1,0 +1,93 @@
+"""The website's build and its weight: what an author waits for and what a reader downloads.
+
+Everything is built into a temporary --path-output, so the real _build is not touched:
+
+* cold build: an empty execution cache, so every chapter runs (what `make book` costs
+  on a fresh clone);
+* no-change rebuild: the same command again (what `make book` costs after an edit
+  elsewhere, or `make test` after `make book`); target: under 10 % of the cold build;
+* page weight of each chapter: its HTML (demo frames are inside it, as data URIs) plus
+  the images under _images it shows; target 3 MB. The theme's shared files
+  (_static, fetched once for the whole site) are not counted.
+"""
+
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+JB_FLAGS = ["--warningiserror", "--nitpick", "--keep-going"]
+REBUILD_TARGET = 0.10
+PAGE_LIMIT_MB = 3.0
+
+
+def build(path_output):
+    """Seconds for one strict `jupyter-book build` into ``path_output``; raises if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output",
+                           str(path_output), *JB_FLAGS], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"the build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        src = dict(attrs).get("src")
+        if tag == "img" and src and not src.startswith("data:"):
+            self.sources.append(src)
+
+
+def page_weight(page):
+    """(total bytes, html bytes, demo frames) of a page with the _images it shows."""
+    text = page.read_text(errors="replace")
+    parser = _Images()
+    parser.feed(text)
+    images = {(page.parent / src.split("?")[0]).resolve() for src in parser.sources}
+    own = sum(p.stat().st_size for p in images if "_images" in p.parts and p.exists())
+    frames = sum(int(n) for n in re.findall(r'class="nnl-demo"[^>]*data-frames="(\d+)"', text))
+    return page.stat().st_size + own, page.stat().st_size, frames
+
+
+def chapter_pages(html):
+    """The pages made from notebooks (they have a notebook under _sources)."""
+    return sorted(p for p in (html / "book").glob("*.html")
+                  if (html / "_sources" / "book" / (p.stem + ".ipynb")).exists())
+
+
+def weights(html):
+    rows = []
+    for page in chapter_pages(html):
+        total, markup, frames = page_weight(page)
+        rows.append({"page": page.name, "MB": round(total / 2**20, 2),
+                     "html_MB": round(markup / 2**20, 2), "demo_frames": frames,
+                     "meets_target": total <= PAGE_LIMIT_MB * 2**20})
+    return rows
+
+
+def run():
+    """Both sections at once (one cold build feeds both): {"build": [...], "pages": [...]}."""
+    with tempfile.TemporaryDirectory(prefix="nnl-bench-build-") as out:
+        cold = build(out)
+        rebuild = build(out)
+        pages = weights(Path(out) / "_build" / "html")
+    ratio = rebuild / cold
+    return {
+        "build": [
+            {"measure": "cold build (every chapter executed)", "seconds": round(cold, 1),
+             "ratio_to_cold": 1.0, "meets_target": True},
+            {"measure": "no-change rebuild", "seconds": round(rebuild, 1),
+             "ratio_to_cold": round(ratio, 3), "meets_target": ratio < REBUILD_TARGET},
+        ],
+        "pages": pages,
+    }

@@ -1,0 +1,12 @@
+# Mistake: multiplies the output delta by f'(z[L]) although the output layer is linear.
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
+def backward(y, z, h, W, dphi):
+    L = len(W)
+    dW, db = {}, {}
+    delta = (h[L] - y) * dphi(z[L])
+    for j in range(L, 0, -1):
+        dW[j] = np.outer(h[j - 1], delta)
+        db[j] = delta
+        if j > 1:
+            delta = (W[j] @ delta) * dphi(z[j - 1])
+    return dW, db

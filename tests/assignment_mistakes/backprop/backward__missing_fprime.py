@@ -1,0 +1,14 @@
+# Mistake: forgets the factor f'(z[j-1]) in the recursion.
+# Loses: test_backward_hidden, test_backward_deep
+# Message: dW[1] is wrong
+# Message: dW[2] is right
+def backward(y, z, h, W, dphi):
+    L = len(W)
+    dW, db = {}, {}
+    delta = h[L] - y
+    for j in range(L, 0, -1):
+        dW[j] = np.outer(h[j - 1], delta)
+        db[j] = delta
+        if j > 1:
+            delta = W[j] @ delta
+    return dW, db

@@ -1,0 +1,11 @@
+# Mistake: computes the gradient once, at x0, and reuses it for every step.
+# Loses: test_gradient_descent
+# Message: is the gradient taken at the current point
+def gradient_descent(grad, x0, lr, steps):
+    x = np.array(x0, dtype=float)
+    g = grad(x)
+    path = [x]
+    for _ in range(steps):
+        x = x - lr * g
+        path.append(x)
+    return np.array(path)

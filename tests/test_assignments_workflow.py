@@ -1,0 +1,149 @@
+"""A whole grading round, as book/for-instructors.md describes it, in a temporary course.
+
+Instructor: generate_assignment, release_assignment (exchange); students: fetch,
+work, submit (exchange), or hand in a file through the LMS; instructor: collect,
+zip_collect, autograde, manual grading (written here through the gradebook API,
+as the formgrader does), generate_feedback, release_feedback; a student:
+fetch_feedback; instructor: export to CSV.
+
+Students: "ada" hands in the reference solution, "bob" the blank release, "cy"
+part of it; for backprop, "dana" hands in the reference as a file named by the
+LMS. Checked: the reference scores full marks on every autograded cell, the blank
+0, the partial one in between, in the gradebook and in the exported CSV; no
+feedback file, the instructor's or the one a student fetches, shows hidden-test
+source or a rubric.
+"""
+
+import csv
+import re
+import zipfile
+
+import nbformat
+import pytest
+
+from assignment_helpers import (
+    Course, auto_total, hidden_regions, nbgrader_meta, read_nb, solution_source, split_hidden,
+    student_copy,
+)
+
+# what the partial student completes, per assignment
+PARTIAL = {"backprop": {"forward", "backward"}, "reflection": {"dimensions", "q1_loss", "q2_gradient"}}
+
+
+def normalise(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def html_text(path):
+    from bs4 import BeautifulSoup
+
+    return normalise(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text())
+
+
+def secrets_of(assignment):
+    """Distinctive lines of the hidden tests and of the rubrics, which feedback must not
+    show; lines that also appear elsewhere (a visible test, the student's own code) are
+    not secrets."""
+    source = solution_source(assignment)
+    secret, public = [], set()
+    for cell in source.cells:
+        if nbgrader_meta(cell).get("solution") and cell.cell_type == "markdown":
+            secret += cell.source.split("\n")          # a model answer and its rubric
+            continue
+        visible, hidden = split_hidden(cell.source)
+        secret += hidden
+        public |= {normalise(line) for line in visible}
+    return sorted({normalise(s) for s in secret if len(s.strip()) > 30} - public)
+
+
+def grade_by_hand(course, assignment, student, fraction):
+    """What the formgrader does: a manual score for every written answer."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gb:
+        submission = gb.find_submission_notebook(assignment, assignment, student)
+        for grade in submission.grades:
+            if grade.auto_score is None:
+                grade.manual_score = round(fraction * grade.max_score)
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ["backprop", "reflection"])
+def test_a_whole_grading_round_through_the_exchange(assignment, tmp_path):
+    course = Course(tmp_path / "course", [assignment])
+    release = course.generate(assignment)
+    course.nbgrader("release_assignment", assignment)
+
+    work = {"ada": "all", "bob": (), "cy": PARTIAL[assignment]}
+    homes = {}
+    for student, solved in work.items():
+        home = homes[student] = tmp_path / "students" / student
+        home.mkdir(parents=True)
+        course.nbgrader("fetch_assignment", assignment, cwd=home, instructor=False)
+        path = home / assignment / f"{assignment}.ipynb"
+        fetched = read_nb(path)
+        assert [c.source for c in fetched.cells] == [c.source for c in release.cells], \
+            "the fetched notebook is not the release"
+        nbformat.write(student_copy(fetched, assignment, solved=solved), str(path))
+        course.nbgrader("submit", assignment, f"--student={student}", cwd=home, instructor=False)
+    course.nbgrader("collect", assignment)
+    students = list(work)
+
+    if assignment == "backprop":   # a file downloaded from the LMS, inside a zip
+        archive = course.root / "autograder" / "downloaded" / assignment / "archive"
+        archive.mkdir(parents=True)
+        with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
+            zf.writestr(f"dana_{assignment}.ipynb",
+                        nbformat.writes(student_copy(release, assignment, solved="all")))
+        course.nbgrader("zip_collect", assignment)
+        assert course.submitted_path("dana", assignment).is_file(), "zip_collect did not file dana's notebook"
+        students.append("dana")
+
+    course.autograde(assignment)
+    for student, fraction in [("ada", 1.0), ("bob", 0.0), ("cy", 0.5), ("dana", 1.0)]:
+        if student in students and assignment == "reflection":
+            grade_by_hand(course, assignment, student, fraction)
+
+    scores = {s: course.scores(assignment, s) for s in students}
+    for full in ["ada", "dana"]:
+        if full in scores:
+            short = {c: s for c, s in scores[full].items() if s[0] is not None and s[0] < s[1]}
+            assert not short, f"{full} handed in the reference solution but loses points in {short}"
+    blank_score, top = auto_total(scores["bob"])
+    assert top > 0 and blank_score == 0, f"the blank release scores {blank_score} of {top}"
+
+    course.nbgrader("generate_feedback", assignment)
+    # nbgrader's release_feedback needs the submission time, which files from the LMS lack
+    course.nbgrader("release_feedback", assignment, "--CourseDirectory.student_id_exclude=dana")
+    course.nbgrader("fetch_feedback", assignment, "--student=cy", cwd=homes["cy"], instructor=False)
+    fetched_feedback = list((homes["cy"] / assignment / "feedback").rglob("*.html"))
+    assert fetched_feedback, "cy fetched no feedback"
+
+    grades_csv = tmp_path / "grades.csv"
+    course.nbgrader("export", f"--to={grades_csv}")
+    with grades_csv.open() as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == assignment}
+    assert set(students) <= set(rows), f"the export lacks students: {set(students) - set(rows)}"
+    total = {s: float(rows[s]["score"]) for s in students}
+    top = float(rows["ada"]["max_score"])
+    assert total["ada"] == top and total["bob"] == 0, f"exported scores: {total} of {top}"
+    assert 0 < total["cy"] < top, f"the partial submission should score in between: {total['cy']} of {top}"
+
+    print(assignment, [(c, round(t, 1)) for c, t in course.log])
+    # the feedback shows visible tests and messages, never hidden tests or rubrics
+    secrets = secrets_of(assignment)
+    feedback_files = [f for s in students for f in course.feedback_dir(s, assignment).rglob("*")
+                      if f.is_file()] + fetched_feedback
+    assert len(feedback_files) >= len(students)
+    has_hidden = any(hidden_regions(c.source) for c in solution_source(assignment).cells)
+    for path in feedback_files:
+        text = html_text(path) if path.suffix == ".html" else normalise(path.read_text(errors="replace"))
+        for marker in ["BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "Rubric", "Model answer"]:
+            assert marker not in text, f"{path.name} of {path.parent} shows {marker!r}"
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path} shows hidden-test or rubric lines: {leaked[:3]}"
+        if path.suffix == ".html" and has_hidden:
+            assert "hidden tests ran here" in text, f"{path}: the hidden tests' placeholder is missing"
+            assert "Self-check" in text, f"{path}: the visible tests are missing (is the text extraction right?)"
