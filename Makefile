@@ -35,15 +35,25 @@ book: $(STAMP) html
 	@echo "The course website: $(abspath _build/html/index.html)"
 
 # Strict build; an unchanged rebuild only re-renders (notebook outputs are cached).
+# Changed chapters run first in parallel, one per core, into the same cache
+# (book/_ext/preexecute.py); one that fails there is run again by the build, which stops.
+# The cache keys on a notebook's code only: when the library the chapters import
+# changes, every chapter's stored outputs are stale, so the cache goes.
+CACHE := _build/.jupyter_cache/global.db
 html:
+	@if [ -f $(CACHE) ] && [ -n "$$(find book/nnlearn -name '*.py' -newer $(CACHE) | head -1)" ]; then \
+		echo "book/nnlearn changed since the last build: re-running every chapter"; \
+		rm -rf _build/.jupyter_cache _build/.doctrees _build/html; fi
+	$(BIN)/python book/_ext/preexecute.py _build
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 # The site is built first: the suite checks the pages it produced.
 test: $(STAMP) html
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
+# ONLY="build pages" runs some sections (demos, build, pages, grading); all by default.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ONLY)
 
 serve: $(STAMP)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000

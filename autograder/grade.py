@@ -14,7 +14,7 @@ row in the export, with a score and a status. Run it from the course root as roo
 It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
 folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,
 ``autograded/`` (for formgrader), ``feedback/`` (for ``nbgrader release_feedback``),
-``results/`` and the export ``grades.csv``.
+``results/`` and the export ``grading-report.csv``.
 """
 
 import argparse
@@ -76,7 +76,7 @@ def arguments(argv=None):
                    help="a further folder the notebooks may read (read-only), e.g. a data set")
     p.add_argument("--config", default=str(HERE / "nbgrader_config.py"),
                    help="the nbgrader configuration (default: autograder/nbgrader_config.py)")
-    p.add_argument("--csv", default=None, help="the export (default: autograder/grades.csv)")
+    p.add_argument("--csv", default=None, help="the export (default: autograder/grading-report.csv)")
     p.add_argument("--lock-timeout", type=float, default=300.0,
                    help="seconds to keep retrying while the gradebook is locked (default 300)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
@@ -171,6 +171,17 @@ def stage_student_files(folder, notebook_path):
 
 
 def grade_one(student):
+    """Grade one student's submission (in a worker); never raises."""
+    try:
+        return _grade_one(student)
+    except Exception as err:   # a fault of the grader's: that submission is flagged, the batch goes on
+        result = broken(JOB, student)
+        result["message"] = f"the grader failed on this submission: {type(err).__name__}: {err}"
+        result["notebook_json"] = None
+        return result
+
+
+def _grade_one(student):
     job, slot = JOB, SLOT
     folder = job.submitted(student)
     submission = plans.read_submission(folder, student, job.assignment.notebook)
@@ -203,9 +214,13 @@ def preflight(isolation, limits, coursedir):
         box.start(time.monotonic() + 60)
         from autograder.secure import rpc
         peer = rpc.Peer(box.channel, "t", lambda: time.monotonic() + 30)
-        probe = ("import os, socket\nseen = os.path.exists(%r)\n"
+        secrets = [str(Path(coursedir.root) / coursedir.source_directory),
+                   str(Path(coursedir.root) / coursedir.submitted_directory),
+                   coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
+                   else str(Path(coursedir.root) / "autograder")]
+        probe = ("import os, socket\nseen = any(os.path.exists(p) for p in %r)\n"
                  "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
-                 "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % str(coursedir.root)
+                 "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % secrets
         reply, _ = peer.request({"op": "run_cell", "source": probe})
         uid, seen, net = reply.get("stdout", "").split()[:3]
     except Exception as err:
@@ -224,12 +239,14 @@ def main(argv=None):
     say = (lambda *a: None) if args.quiet else print
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     coursedir, course_id = load_coursedir(args.config)
-    assignment = load_assignment(coursedir, course_id, args.assignment)
+    assignment, waited = store.retry_locked(lambda: load_assignment(coursedir, course_id, args.assignment),
+                                            args.lock_timeout, say)
     isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
     job = Job(args, coursedir, assignment, isolation)
     line = preflight(isolation, job.limits, coursedir)
     print(("WARNING: " if isolation.mode == "none" else "") + line, file=sys.stderr if isolation.mode == "none" else sys.stdout)
-    students = find_students(coursedir, course_id, assignment.name, args.student)
+    students, more = store.retry_locked(
+        lambda: find_students(coursedir, course_id, assignment.name, args.student), args.lock_timeout, say)
     if not students:
         print(f"no submissions of {assignment.name} to grade")
         return 0
@@ -265,17 +282,19 @@ def main(argv=None):
     elapsed = time.monotonic() - started
     if not args.student:
         out.forget_others(set(students))
-    csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grades.csv"
+    csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grading-report.csv"
     manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
     store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
+    store.hand_back(str(csv_path), out.owner)
     counts = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     print(f"graded {len(results)} submissions of {assignment.name} in {elapsed:.1f} s with {jobs} job(s): "
           f"{elapsed / max(1, len(results)):.2f} s per submission; "
           + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    if out.gradebook.retries:
-        print(f"the gradebook was locked {out.gradebook.retries} time(s); every write went through")
+    locked = out.gradebook.retries + waited + more
+    if locked and not failures:
+        print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
     print(f"export: {csv_path}")
     if failures:
         print(f"error: {len(failures)} result(s) could not be saved; grade them again:\n  "

@@ -1,18 +1,25 @@
 """Autograding: seconds per submission, one after another and in parallel.
 
-Each round runs in a temporary copy of the course (the assignment tests' own
-:class:`Course`, so the repository's gradebook is never touched): the assignment is
-generated, ``STUDENTS`` students hand in the reference solution, and every
-submission is graded.
+One batch of ``BATCH`` submissions of one assignment (``ASSIGNMENT``, the longest
+notebook), in a temporary copy of the course (the assignment tests' own
+:class:`Course`, so the repository's gradebook is never touched): the reference
+solution, the blank release and every notebook of the mistakes corpus, repeated
+until the batch is full. Graded by:
 
-* ``nbgrader autograde``, sequential: stock nbgrader, one submission after another.
-* the course's grader, sequential and parallel: through :data:`GRADER`, the command
-  the instructors' page documents. HOOK: it is measured only once that file exists
-  and answers to ``<assignment> --jobs N`` (with NNLEARN_COURSE_ROOT naming the
-  course); until then its rows say "not available" and why.
+* the course's grader, ``autograder/grade.py`` (the command the instructors' page
+  documents: every notebook in its own sandbox, the tests outside), with one job
+  and with one job per core, on the whole batch;
+* stock ``nbgrader autograde`` (sequential: it has no parallel mode), on the first
+  ``STOCK_SAMPLE`` submissions only, because it is several times slower; its scores
+  are compared with the course grader's on those.
+
+``s_per_submission`` is the grading time divided by the number of submissions;
+``batch_s`` is the whole command, start-up (imports, the sandbox check) included.
 """
 
+import csv
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADER = ROOT / "autograder" / "grade.py"
-STUDENTS = 4
+ASSIGNMENT = "backprop"
+BATCH = 48
+STOCK_SAMPLE = 12
 JOBS = os.cpu_count() or 2
 
 
@@ -30,57 +39,90 @@ def _helpers():
     if str(ROOT / "tests") not in sys.path:
         sys.path.insert(0, str(ROOT / "tests"))
     import assignment_helpers
+    import test_assignments_mistakes
 
-    return assignment_helpers
+    return assignment_helpers, test_assignments_mistakes.MISTAKES
 
 
-def _course(folder, assignment):
-    Course, student_copy = _helpers().Course, _helpers().student_copy
-    course = Course(Path(folder) / "course", [assignment])
+def _course(folder, assignment, size):
+    """A course with ``size`` submissions: reference, blank, the mistakes, and again."""
+    helpers, mistakes = _helpers()
+    course = helpers.Course(Path(folder) / "course", [assignment])
     release = course.generate(assignment)
-    course.hand_in(assignment, {f"student{k}": student_copy(release, assignment, solved="all")
-                                for k in range(STUDENTS)})
+    kinds = [("reference", {"solved": "all"}), ("blank", {})]
+    kinds += [(m.name.replace("_", "-"), {"solved": "all", "replace": {m.cell: m.source}})
+              for m in mistakes if m.assignment == assignment]
+    handed = {}
+    for k in range(size):
+        name, how = kinds[k % len(kinds)]
+        handed[f"s{k:03d}-{name}"[:60]] = helpers.student_copy(release, assignment, **how)
+    course.hand_in(assignment, handed)
     return course
 
 
-def _timed(run):
-    started = time.perf_counter()
-    run()
-    return (time.perf_counter() - started) / STUDENTS
-
-
 def _grader(course, assignment, jobs):
-    proc = subprocess.run([sys.executable, str(GRADER), assignment, "--jobs", str(jobs)],
-                          cwd=course.root, env=course.env(), capture_output=True, text=True,
-                          timeout=1800)
+    """(seconds of grading as the command reports it, seconds of the whole command)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(GRADER), assignment, "--jobs", str(jobs), "--quiet"],
+                          cwd=course.root, env=course.env(), capture_output=True, text=True, timeout=3600)
+    wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{GRADER.name} {assignment} --jobs {jobs} failed:\n"
                            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    found = re.search(r"graded (\d+) submissions .* in ([\d.]+) s", proc.stdout)
+    return (float(found.group(2)) if found else wall), wall
 
 
-def _row(assignment, how, seconds=None, note=""):
-    return {"assignment": assignment, "grading": how,
-            "s_per_submission": None if seconds is None else round(seconds, 2), "note": note}
+def _export(course, assignment):
+    export = course.root / "autograder" / "grading-report.csv"
+    rows = [r for r in csv.DictReader(export.open())] if export.exists() else []
+    return {r["student"]: r for r in rows if r["assignment"] == assignment}
 
 
-def run(assignments=None):
+def _row(how, submissions, seconds=None, batch=None, note=""):
+    return {"assignment": ASSIGNMENT, "grading": how, "submissions": submissions,
+            "s_per_submission": None if seconds is None else round(seconds / submissions, 3),
+            "batch_s": None if batch is None else round(batch, 1), "note": note}
+
+
+def run(size=BATCH, sample=STOCK_SAMPLE):
     rows = []
-    for assignment in assignments or _helpers().ASSIGNMENTS:
-        with tempfile.TemporaryDirectory(prefix="nnl-bench-grade-") as folder:
-            course = _course(folder, assignment)
-            rows.append(_row(assignment, "nbgrader autograde, sequential",
-                             _timed(lambda: course.autograde(assignment)), f"{STUDENTS} submissions"))
-        if not GRADER.exists():
-            rows.append(_row(assignment, "course grader", note=f"not available: no {GRADER.relative_to(ROOT)}"))
-            continue
+    with tempfile.TemporaryDirectory(prefix="nnl-bench-grade-") as folder:
+        course = _course(folder, ASSIGNMENT, size)
+        grader_scores = {}
         for jobs in (1, JOBS):
-            with tempfile.TemporaryDirectory(prefix="nnl-bench-grade-") as folder:
-                course = _course(folder, assignment)
-                try:
-                    seconds = _timed(lambda: _grader(course, assignment, jobs))
-                    rows.append(_row(assignment, f"course grader, {jobs} job(s)", seconds,
-                                     f"{STUDENTS} submissions"))
-                except (RuntimeError, subprocess.TimeoutExpired) as error:
-                    rows.append(_row(assignment, f"course grader, {jobs} job(s)",
-                                     note=f"not available: {str(error).splitlines()[0]}"))
+            try:
+                seconds, wall = _grader(course, ASSIGNMENT, jobs)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                rows.append(_row(f"course grader, {jobs} job(s)", size,
+                                 note=f"not available: {str(error).splitlines()[0]}"))
+                continue
+            export = _export(course, ASSIGNMENT)
+            statuses = {}
+            for r in export.values():
+                statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+            full = sum(1 for r in export.values() if r["score"] and float(r["score"]) == float(r["max_score"]))
+            rows.append(_row(f"course grader, {jobs} job(s)", size, seconds, wall,
+                             f"{len(export)} rows ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}), "
+                             f"{full} with full marks"))
+            grader_scores = {s: _scores(course, s) for s in sorted(export)[:sample]}
+        # stock nbgrader on the first submissions of the same batch, in a course of their own
+        with tempfile.TemporaryDirectory(prefix="nnl-bench-stock-") as stock_folder:
+            stock = _course(stock_folder, ASSIGNMENT, sample)
+            started = time.perf_counter()
+            stock.autograde(ASSIGNMENT)
+            wall = time.perf_counter() - started
+            # a notebook that imports nnlearn is graded more strictly on purpose (see
+            # tests/test_grading_stock.py): compare the honest ones
+            honest = {s: v for s, v in grader_scores.items() if "nnlearn" not in s}
+            same = sum(1 for s, scores in honest.items() if _scores(stock, s) == scores)
+            rows.append(_row("nbgrader autograde, sequential", sample, wall, wall,
+                             f"same scores as the course grader for {same} of {len(honest)} honest notebooks"))
     return rows
+
+
+def _scores(course, student):
+    try:
+        return course.scores(ASSIGNMENT, student)
+    except Exception:       # no submission recorded
+        return None

@@ -3,7 +3,8 @@
 Everything is built into a temporary --path-output, so the real _build is not touched:
 
 * cold build: an empty execution cache, so every chapter runs (what `make book` costs
-  on a fresh clone);
+  on a fresh clone), as `make html` runs it (book/_ext/preexecute.py runs the chapters
+  in parallel first) and, for comparison, with `jupyter-book build` alone;
 * no-change rebuild: the same command again (what `make book` costs after an edit
   elsewhere, or `make test` after `make book`); target: under 10 % of the cold build;
 * page weight of each chapter: its HTML (demo frames are inside it, as data URIs) plus
@@ -22,19 +23,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 JB_FLAGS = ["--warningiserror", "--nitpick", "--keep-going"]
+PREEXECUTE = ROOT / "book" / "_ext" / "preexecute.py"
 REBUILD_TARGET = 0.10
 PAGE_LIMIT_MB = 3.0
 
 
-def build(path_output):
-    """Seconds for one strict `jupyter-book build` into ``path_output``; raises if it fails."""
-    started = time.perf_counter()
-    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output",
-                           str(path_output), *JB_FLAGS], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+def _run(command):
+    proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise RuntimeError(f"the build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return seconds
+        raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def build(path_output, preexecute=True):
+    """Seconds for one strict build into ``path_output``, as `make html` runs it (changed
+    notebooks pre-executed in parallel, then `jupyter-book build`) or, with
+    ``preexecute=False``, `jupyter-book build` alone. Raises if the build fails."""
+    started = time.perf_counter()
+    if preexecute:
+        _run([str(BIN / "python"), str(PREEXECUTE), str(Path(path_output) / "_build")])
+    _run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(path_output), *JB_FLAGS])
+    return time.perf_counter() - started
 
 
 class _Images(HTMLParser):
@@ -76,7 +84,9 @@ def weights(html):
 
 
 def run():
-    """Both sections at once (one cold build feeds both): {"build": [...], "pages": [...]}."""
+    """Both sections at once (the builds feed both): {"build": [...], "pages": [...]}."""
+    with tempfile.TemporaryDirectory(prefix="nnl-bench-build-") as alone:
+        serial = build(alone, preexecute=False)
     with tempfile.TemporaryDirectory(prefix="nnl-bench-build-") as out:
         cold = build(out)
         rebuild = build(out)
@@ -84,9 +94,11 @@ def run():
     ratio = rebuild / cold
     return {
         "build": [
-            {"measure": "cold build (every chapter executed)", "seconds": round(cold, 1),
-             "ratio_to_cold": 1.0, "meets_target": True},
-            {"measure": "no-change rebuild", "seconds": round(rebuild, 1),
+            {"measure": "cold build, jupyter-book alone (chapters run one by one)",
+             "seconds": round(serial, 1), "ratio_to_cold": round(serial / cold, 3), "meets_target": True},
+            {"measure": "cold build, as make html runs it (chapters pre-executed in parallel)",
+             "seconds": round(cold, 1), "ratio_to_cold": 1.0, "meets_target": True},
+            {"measure": "no-change rebuild, as make html runs it", "seconds": round(rebuild, 1),
              "ratio_to_cold": round(ratio, 3), "meets_target": ratio < REBUILD_TARGET},
         ],
         "pages": pages,

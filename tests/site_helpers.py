@@ -23,7 +23,8 @@ SITE = Path(os.environ.get("NNL_SITE", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = Path(os.environ.get("NNL_SCREENSHOTS", SITE.parent / "screenshots"))
 CHROMIUM = Path(os.environ.get("NNL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]   # containers often give /dev/shm only 64 MB
 
 
 def require_site():
@@ -50,6 +51,15 @@ def download_link(rel):
     match = re.search(r'<a href="([^"]+\.ipynb)"[^>]*\s+class="[^"]*btn-download-source-button',
                       page_text(rel))
     return match.group(1) if match else None
+
+
+# A demo in a notebook is one `.show(` call on a Demo (matplotlib's own show aside).
+DEMO_CALL = re.compile(r"(?<!plt)(?<!fig)\.show\(")
+
+
+def demo_calls(notebook):
+    """How many demos a notebook (an nbformat node) shows."""
+    return sum(len(DEMO_CALL.findall(c.source)) for c in notebook.cells if c.cell_type == "code")
 
 
 def chapter_pages():

@@ -1,9 +1,8 @@
 """The autograder against the mistakes students make (tests/assignment_mistakes/).
 
-For each assignment, one grading round in a temporary course: the reference
+For each assignment, grading rounds in temporary courses: the reference
 solution, the blank release, and one submission per known mistake (the reference
-with one cell rewritten) are handed in and autograded together by nbgrader.
-Then, in one test per assignment:
+with one cell rewritten) are handed in and autograded by nbgrader. Then:
 
 * the reference scores full marks on every autograded cell, the blank scores 0;
 * every mistake loses points, in the test cells its file names, and the failing
@@ -63,20 +62,35 @@ def load_corpus():
 MISTAKES = load_corpus()
 
 
-def grade_round(tmp_path, assignment):
-    """Reference, blank and every mistake of one assignment, autograded together."""
+def grade_round(tmp_path, assignment, mistakes, with_reference=True):
+    """Reference, blank and the given mistakes of one assignment, autograded together."""
     course = Course(tmp_path / "course", [assignment])
     release = course.generate(assignment)
-    handed_in = {
-        "reference": student_copy(release, assignment, solved="all"),
-        "blank": student_copy(release, assignment),
-    }
-    for m in MISTAKES:
-        if m.assignment == assignment:
-            handed_in[m.student] = student_copy(release, assignment, solved="all", replace={m.cell: m.source})
+    handed_in = {}
+    if with_reference:
+        handed_in["reference"] = student_copy(release, assignment, solved="all")
+        handed_in["blank"] = student_copy(release, assignment)
+    for m in mistakes:
+        handed_in[m.student] = student_copy(release, assignment, solved="all", replace={m.cell: m.source})
     course.hand_in(assignment, handed_in)
     course.autograde(assignment)
     return course
+
+
+# A grading round is one nbgrader run, and a test is the unit that pytest-xdist hands
+# to a worker: the mistakes of an assignment go in rounds of at most ROUND_SIZE, so
+# that the long rounds can run side by side.
+ROUND_SIZE = 11
+
+
+def rounds():
+    for assignment in ASSIGNMENTS:
+        mistakes = [m for m in MISTAKES if m.assignment == assignment]
+        count = max(1, -(-len(mistakes) // ROUND_SIZE))
+        size = -(-len(mistakes) // count) if mistakes else 0
+        for k in range(count):
+            chunk = tuple(mistakes[k * size:(k + 1) * size])
+            yield pytest.param(assignment, chunk, k == 0, id=f"{assignment}-{k + 1}")
 
 
 def test_corpus_is_well_formed():
@@ -121,18 +135,23 @@ def problems_with(course, mistake):
     return problems
 
 
-# One test per assignment, not one per mistake: a grading round is one nbgrader run,
-# and a test is the unit that pytest-xdist hands to a worker.
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_autograder_rewards_the_reference_and_catches_every_mistake(assignment, tmp_path):
-    course = grade_round(tmp_path, assignment)
-    reference = course.scores(assignment, "reference")
-    short = {cell: s for cell, s in reference.items() if s[0] is not None and s[0] < s[1]}
-    assert not short, f"{assignment}: the reference solution loses points in {short}"
-    score, top = auto_total(course.scores(assignment, "blank"))
-    assert top > 0 and score == 0, f"{assignment}: the blank release scores {score} of {top}"
-    mistakes = [m for m in MISTAKES if m.assignment == assignment]
-    assert mistakes, f"no mistakes in the corpus for {assignment}"
+@pytest.mark.parametrize("assignment,mistakes,first", list(rounds()))
+def test_autograder_rewards_the_reference_and_catches_every_mistake(assignment, mistakes, first, tmp_path):
+    course = grade_round(tmp_path, assignment, mistakes, with_reference=first)
+    if first:
+        reference = course.scores(assignment, "reference")
+        short = {cell: s for cell, s in reference.items() if s[0] is not None and s[0] < s[1]}
+        assert not short, f"{assignment}: the reference solution loses points in {short}"
+        score, top = auto_total(course.scores(assignment, "blank"))
+        assert top > 0 and score == 0, f"{assignment}: the blank release scores {score} of {top}"
+    assert first or mistakes, f"{assignment}: an empty round"
     problems = [p for m in mistakes for p in problems_with(course, m)]
     assert not problems, f"{assignment}: {len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_every_assignment_has_mistakes_and_every_mistake_a_round():
+    planned = [m for param in rounds() for m in param.values[1]]
+    assert sorted(m.name for m in planned) == sorted(m.name for m in MISTAKES)
+    for assignment in ASSIGNMENTS:
+        assert any(m.assignment == assignment for m in MISTAKES), f"no mistakes in the corpus for {assignment}"

@@ -1,15 +1,17 @@
-"""A whole grading round, as book/for-instructors.md describes it, in a temporary course.
+"""Whole grading rounds, as book/for-instructors.md describes them, in temporary courses.
 
-Instructor: generate_assignment, release_assignment (exchange); students: fetch,
-work, submit (exchange), or hand in a file through the LMS; instructor: collect,
-zip_collect, autograde, manual grading (written here through the gradebook API,
-as the formgrader does), generate_feedback, release_feedback; a student:
-fetch_feedback; instructor: export to CSV.
+backprop, through the exchange: the instructor generates and releases; students
+"ada" (the reference solution), "bob" (the blank release) and "cy" (part of it)
+fetch, work and submit; "dana" hands in the reference as a file from the LMS,
+inside a zip. The instructor collects, zip-collects, autogrades, generates and
+releases feedback, a student fetches it, and the instructor exports the grades.
 
-Students: "ada" hands in the reference solution, "bob" the blank release, "cy"
-part of it; for backprop, "dana" hands in the reference as a file named by the
-LMS. Checked: the reference scores full marks on every autograded cell, the blank
-0, the partial one in between, in the gradebook and in the exported CSV; no
+reflection, mostly written answers: handed in as files, autograded, then graded
+by hand (written here through the gradebook API, as the formgrader does),
+feedback, export.
+
+Checked: the reference scores full marks on every autograded cell, the blank 0,
+the partial one in between, in the gradebook and in the exported CSV; no
 feedback file, the instructor's or the one a student fetches, shows hidden-test
 source or a rubric.
 """
@@ -70,8 +72,8 @@ def grade_by_hand(course, assignment, student, fraction):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", ["backprop", "reflection"])
-def test_a_whole_grading_round_through_the_exchange(assignment, tmp_path):
+def test_a_whole_grading_round_through_the_exchange(tmp_path):
+    assignment = "backprop"
     course = Course(tmp_path / "course", [assignment])
     release = course.generate(assignment)
     course.nbgrader("release_assignment", assignment)
@@ -91,26 +93,20 @@ def test_a_whole_grading_round_through_the_exchange(assignment, tmp_path):
     course.nbgrader("collect", assignment)
     students = list(work)
 
-    if assignment == "backprop":   # a file downloaded from the LMS, inside a zip
-        archive = course.root / "autograder" / "downloaded" / assignment / "archive"
-        archive.mkdir(parents=True)
-        with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
-            zf.writestr(f"dana_{assignment}.ipynb",
-                        nbformat.writes(student_copy(release, assignment, solved="all")))
-        course.nbgrader("zip_collect", assignment)
-        assert course.submitted_path("dana", assignment).is_file(), "zip_collect did not file dana's notebook"
-        students.append("dana")
+    # dana's file, downloaded from the LMS, inside a zip
+    archive = course.root / "autograder" / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
+        zf.writestr(f"dana_{assignment}.ipynb", nbformat.writes(student_copy(release, assignment, solved="all")))
+    course.nbgrader("zip_collect", assignment)
+    assert course.submitted_path("dana", assignment).is_file(), "zip_collect did not file dana's notebook"
+    students.append("dana")
 
     course.autograde(assignment)
-    for student, fraction in [("ada", 1.0), ("bob", 0.0), ("cy", 0.5), ("dana", 1.0)]:
-        if student in students and assignment == "reflection":
-            grade_by_hand(course, assignment, student, fraction)
-
     scores = {s: course.scores(assignment, s) for s in students}
     for full in ["ada", "dana"]:
-        if full in scores:
-            short = {c: s for c, s in scores[full].items() if s[0] is not None and s[0] < s[1]}
-            assert not short, f"{full} handed in the reference solution but loses points in {short}"
+        short = {c: s for c, s in scores[full].items() if s[0] is not None and s[0] < s[1]}
+        assert not short, f"{full} handed in the reference solution but loses points in {short}"
     blank_score, top = auto_total(scores["bob"])
     assert top > 0 and blank_score == 0, f"the blank release scores {blank_score} of {top}"
 
@@ -131,12 +127,15 @@ def test_a_whole_grading_round_through_the_exchange(assignment, tmp_path):
     assert total["ada"] == top and total["bob"] == 0, f"exported scores: {total} of {top}"
     assert 0 < total["cy"] < top, f"the partial submission should score in between: {total['cy']} of {top}"
 
-    print(assignment, [(c, round(t, 1)) for c, t in course.log])
-    # the feedback shows visible tests and messages, never hidden tests or rubrics
-    secrets = secrets_of(assignment)
     feedback_files = [f for s in students for f in course.feedback_dir(s, assignment).rglob("*")
                       if f.is_file()] + fetched_feedback
-    assert len(feedback_files) >= len(students)
+    assert_no_secrets(assignment, feedback_files, min_files=len(students))
+
+
+def assert_no_secrets(assignment, feedback_files, min_files):
+    """The feedback shows visible tests and messages, never hidden tests or rubrics."""
+    secrets = secrets_of(assignment)
+    assert len(feedback_files) >= min_files, f"only {len(feedback_files)} feedback files"
     has_hidden = any(hidden_regions(c.source) for c in solution_source(assignment).cells)
     for path in feedback_files:
         text = html_text(path) if path.suffix == ".html" else normalise(path.read_text(errors="replace"))
@@ -144,6 +143,33 @@ def test_a_whole_grading_round_through_the_exchange(assignment, tmp_path):
             assert marker not in text, f"{path.name} of {path.parent} shows {marker!r}"
         leaked = [s for s in secrets if s in text]
         assert not leaked, f"{path} shows hidden-test or rubric lines: {leaked[:3]}"
-        if path.suffix == ".html" and has_hidden:
-            assert "hidden tests ran here" in text, f"{path}: the hidden tests' placeholder is missing"
+        if path.suffix == ".html":
             assert "Self-check" in text, f"{path}: the visible tests are missing (is the text extraction right?)"
+            if has_hidden:
+                assert "hidden tests ran here" in text, f"{path}: the hidden tests' placeholder is missing"
+
+
+@pytest.mark.slow
+def test_written_answers_graded_by_hand_reach_the_export_but_rubrics_stay_out(tmp_path):
+    """reflection: autograde, grade the written answers (as the formgrader does), feedback, export."""
+    assignment = "reflection"
+    course = Course(tmp_path / "course", [assignment])
+    release = course.generate(assignment)
+    course.hand_in(assignment, {
+        "ada": student_copy(release, assignment, solved="all"),
+        "bob": student_copy(release, assignment),
+        "cy": student_copy(release, assignment, solved=PARTIAL[assignment]),
+    })
+    course.autograde(assignment)
+    for student, fraction in [("ada", 1.0), ("bob", 0.0), ("cy", 0.5)]:
+        grade_by_hand(course, assignment, student, fraction)
+    course.nbgrader("generate_feedback", assignment)
+    grades_csv = tmp_path / "grades.csv"
+    course.nbgrader("export", f"--to={grades_csv}")
+    with grades_csv.open() as f:
+        total = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
+    top = total["ada"][1]
+    assert top == 26 and total["ada"][0] == top and total["bob"][0] == 0, f"exported scores: {total}"
+    assert 0 < total["cy"][0] < top, f"the partial submission should score in between: {total['cy']}"
+    files = [f for s in ["ada", "bob", "cy"] for f in course.feedback_dir(s, assignment).rglob("*") if f.is_file()]
+    assert_no_secrets(assignment, files, min_files=3)

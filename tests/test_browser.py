@@ -22,8 +22,8 @@ from nbclient import NotebookClient
 from PIL import Image
 
 from conftest import ROOT
-from site_helpers import (SCREENSHOTS, SITE, chapter_pages, chromium_context, download_link, keep_inside,
-                          pages_with, require_site, serve, site_pages)
+from site_helpers import (SCREENSHOTS, SITE, chapter_pages, chromium_context, demo_calls, download_link,
+                          keep_inside, page_text, pages_with, require_site, serve, site_pages)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -70,6 +70,7 @@ MATH_AND_IMAGES = """async () => {
     maths: maths.length,
     untypeset: maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 80)),
     mjx: document.querySelectorAll('mjx-container').length,
+    demos: document.querySelectorAll('div.nnl-demo').length,
     text: text.textContent,
     images: images.map(i => ({src: i.getAttribute('src').slice(0, 80), width: i.naturalWidth,
                               alt: i.getAttribute('alt')})),
@@ -175,6 +176,9 @@ def check_player(demo, where):
     moved = demo.evaluate(DEMO_STATE)
     assert moved["frame"] == "1", f"{where}: the slider did not move the player"
     assert moved["src"] != home["src"], f"{where}: the slider changed the frame number, not the image"
+    # the text under the figure changes with the frame, after MathJax has run: no TeX in it
+    raw = RAW_TEX.findall(demo.locator(".nnl-demo-text").text_content())
+    assert not raw, f"{where}: raw TeX under the figure: {raw}"
 
 
 @per_page(DEMO_PAGES)
@@ -219,6 +223,23 @@ def test_an_outside_request_is_caught(browser):
     assert "https://example.org/nothing.png" in outside[before:]
 
 
+# --- search -------------------------------------------------------------------------------
+@pytest.mark.skipif(not CHAPTERS, reason=f"no chapter page in the built site {SITE}")
+def test_search_finds_a_chapter_offline(browser, site_url):
+    """The search page works from the site's own index: a word of a chapter's title finds it."""
+    rel = CHAPTERS[0]
+    title = re.search(r"<h1>(.*?)<", page_text(rel), re.S).group(1)
+    word = max(re.findall(r"[A-Za-z]{4,}", title), key=len)
+    context, _ = browser
+    page, errors, _ = open_page(context, f"{site_url}/search.html?q={word}")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    page.close()
+    assert any(Path(rel).stem in link for link in links), f"searching {word!r} does not find {rel}: {links}"
+    assert not errors, errors
+
+
 # --- exercises ----------------------------------------------------------------------------
 @per_page(SOLUTION_PAGES)
 def test_solutions_are_folded_until_clicked(browser, site_url, rel):
@@ -256,6 +277,14 @@ def downloaded(site_url, rel):
     href = download_link(rel)
     url = f"{site_url}/{Path(rel).parent.as_posix()}/{href}"
     return nbformat.reads(fetch(url).decode(), as_version=4)
+
+
+@per_page(CHAPTERS)
+def test_every_demo_of_the_chapter_is_on_the_page(site_url, visit, rel):
+    """As many players on the page as demos shown in the chapter's notebook."""
+    expected = demo_calls(downloaded(site_url, rel))
+    assert visit(rel)["demos"] == expected, f"{rel}: {expected} demos in the notebook, " \
+                                             f"{visit(rel)['demos']} on the page"
 
 
 @per_page(CHAPTERS)

@@ -13,7 +13,6 @@ Needs Chromium (`apt-get install chromium`); without it these tests skip and say
 
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from site_helpers import SCREENSHOTS, chromium_context, require_chromium
+from site_helpers import SCREENSHOTS, chromium_context, demo_calls, require_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 
@@ -235,15 +234,6 @@ def move_one_control(demo, where):
         raise AssertionError(f"{where}: moving a control did not change the figure") from error
 
 
-DEMO_CALL = re.compile(r"(?<!plt)(?<!fig)\.show\(")
-
-
-def expected_demos(path):
-    """How many live demos the notebook shows: one per `.show(` call (matplotlib's aside)."""
-    cells = nbformat.read(path, as_version=4).cells
-    return sum(len(DEMO_CALL.findall(c.source)) for c in cells if c.cell_type == "code")
-
-
 @pytest.mark.parametrize("name", [TOY, *CHAPTERS])
 def test_notebook_runs_and_its_demos_respond(browser, lab, name):
     page = open_and_run(browser, lab, name)
@@ -251,7 +241,7 @@ def test_notebook_runs_and_its_demos_respond(browser, lab, name):
         problems = page.evaluate(PROBLEMS)
         assert not problems, f"{name}: {problems}"
         demos = page.locator(".nnl-demo-live")
-        expected = expected_demos(lab["folder"] / name)
+        expected = demo_calls(nbformat.read(lab["folder"] / name, as_version=4))
         assert demos.count() == expected, f"{name}: {expected} demos shown, {demos.count()} live"
         for k in range(demos.count()):
             move_one_control(demos.nth(k), f"{name}, demo {k + 1}")

@@ -123,12 +123,14 @@ def test_every_page_weighs_at_most_3_mb(pages):
 def test_no_private_material_on_the_site():
     """Nothing from solutions/, autograder/ or nbgrader's markers reaches the site."""
     markers = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-               "BEGIN MARK SCHEME", "nbgrader", "gradebook"]
+               "BEGIN MARK SCHEME"]
+    words = ["nbgrader", "gradebook"]       # fine in the search index: the instructors' page is searchable
     hits = []
     for path in SITE.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".ipynb", ".txt", ".json"):
             text = path.read_text(errors="replace")
-            hits += [f"{path.relative_to(SITE)}: {m}" for m in markers
+            found = markers + (words if path.name != "searchindex.js" else [])
+            hits += [f"{path.relative_to(SITE)}: {m}" for m in found
                      if m in text and not path.name.startswith(("for-instructors", "for-students"))]
     assert not hits, hits
 

@@ -85,6 +85,10 @@ def build_root(cfg):
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, f"{root}/dev/{name}")
+    # pseudo-terminals of its own (IPython's `!command` runs through one)
+    os.makedirs(root + "/dev/pts")
+    mount("devpts", root + "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
+    os.symlink("pts/ptmx", root + "/dev/ptmx")
     os.makedirs(root + "/dev/shm")
     mount("tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={cfg['tmp_size']}")
     # the student's own files (handed in beside the notebook), owned by the student

@@ -63,6 +63,20 @@ def nbgrader_meta(cell):
     return meta if isinstance(meta, dict) else {}
 
 
+def cell_kind(cell):
+    """What an assignment cell is, from its nbgrader metadata."""
+    meta = nbgrader_meta(cell)
+    if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+        return "test"                     # autograded
+    if meta.get("grade") or meta.get("task"):
+        return "answer"                   # graded by hand
+    if meta.get("solution"):
+        return "solution"                 # the student writes it, no points of its own
+    if meta.get("locked"):
+        return "locked"                   # setup, instructions: restored before grading
+    return "plain"
+
+
 def load_assignment(gradebook, release_path, name):
     """The assignment ``name`` (one notebook, named after it) from the gradebook and
     the released notebook at ``release_path``."""
@@ -78,20 +92,26 @@ def load_assignment(gradebook, release_path, name):
         points = 0.0
         if gid and gid in grades:
             points = float(grades[gid].max_score)
-        if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
-            kind = "test"
-        elif meta.get("grade") or meta.get("task"):
-            kind = "answer"
-        elif meta.get("solution"):
-            kind = "solution"
-        elif meta.get("locked"):
-            kind = "locked"
-        else:
-            kind = "plain"
+        kind = cell_kind(cell)
         if kind in ("test", "locked") and gid in sources:
             source = sources[gid].source        # hidden tests included: from the gradebook
         cells.append(TemplateCell(index, gid, str(cell.get("id", "")), cell.cell_type, kind, source,
                                   points, dict(cell.metadata)))
+    return Assignment(name, name, cells)
+
+
+def assignment_from_source(source_path, name):
+    """The assignment read from its source notebook alone (solutions/), hidden tests
+    included: what the gradebook holds after ``generate_assignment``. For tests and
+    checks that have no gradebook at hand."""
+    nb = nbformat.read(str(source_path), as_version=4)
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        meta = nbgrader_meta(cell)
+        gid = meta.get("grade_id", "")
+        kind = cell_kind(cell)
+        cells.append(TemplateCell(index, gid, str(cell.get("id", "")), cell.cell_type, kind, cell.source,
+                                  float(meta.get("points", 0) or 0), dict(cell.metadata)))
     return Assignment(name, name, cells)
 
 

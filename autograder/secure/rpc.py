@@ -215,7 +215,11 @@ class Peer:
         return ["H", self.side, hid, meta]
 
     def export(self, obj):
-        """A node for an object that is not plain data (overridden by each side)."""
+        """A node for an object that is not plain data: a handle for a callable, a
+        description for anything else (each side refines this)."""
+        if callable(obj):
+            return self.export_handle(obj, {"name": str(getattr(obj, "__name__", "callable"))[:100],
+                                            "kind": "function"})
         return ["O", type(obj).__name__, getattr(type(obj), "__module__", ""), ""]
 
     def resolve(self, item):

@@ -186,12 +186,15 @@ class TestNamespace(dict):
         super().__init__()
         self.runner = runner
         self.strict = False
+        self.reserved = {}        # name -> why: names only the grader's setup may define
 
     def __missing__(self, name):
         if name.startswith("__") or hasattr(builtins, name):
             raise KeyError(name)
         if self.strict:
             raise StudentDependency(name)
+        if name in self.reserved:
+            raise NameError(f"name '{name}' is not available to the tests: {self.reserved[name]}")
         return self.runner.fetch(name)
 
     def get(self, name, default=None):
@@ -223,13 +226,14 @@ class Runner:
         self.current = None           # notes of the test being run
         self.restarts = 0
         self.first_cell_error = None
+        self.grader_notes = []        # problems of the grader's side, for the instructor
 
     # -- the sandbox's life --
     def budget_left(self):
         return self.end - time.monotonic()
 
     def start_sandbox(self):
-        if self.budget_left() <= 0:
+        if self.budget_left() <= 0.5:
             raise Budget()
         self.restarts += 1
         if self.restarts > MAX_RESTARTS + 1:
@@ -237,11 +241,22 @@ class Runner:
                          "grading stopped there and the tests not yet run score 0")
         self.generation += 1
         self.sandbox = Sandbox(self.isolation, self.slot, self.limits, self.submission.folder_for_sandbox)
-        self.deadline = min(self.end, time.monotonic() + max(self.cell_timeout, 30))
-        channel = self.sandbox.start(self.deadline)
+        # a busy machine may take a while to start it: that is not the student's time
+        # to lose, but the notebook's budget still ends the grading
+        try:
+            channel = self.sandbox.start(min(time.monotonic() + 60, self.end + 10))
+        except SandboxError:
+            self.sandbox = None
+            if time.monotonic() >= self.end:
+                raise Budget() from None
+            raise
         self.peer = TrustedPeer(channel, self)
         for entry in list(self.done_cells):     # replay what ran before the restart
+            if self.sandbox is None:            # a replayed cell failed this time: again, without it
+                return self.start_sandbox()
             self.run_cell(entry, replay=True)
+        if self.sandbox is None:
+            return self.start_sandbox()
 
     def ensure_sandbox(self):
         if self.sandbox is None:
@@ -280,6 +295,8 @@ class Runner:
             return
         except (rpc.ChannelClosed, rpc.ProtocolError) as err:
             why = self.lose_sandbox("crash")
+            if isinstance(err, rpc.ProtocolError):
+                why = "it wrote into the grader's channel"
             status = "output" if "printed more" in why else "crashed"
             self.skip(entry, status, f"the cell {entry.label} ended the notebook's Python process ({why}); "
                       "it was skipped and the rest of the notebook was graded", lost=True)
@@ -346,9 +363,13 @@ class Runner:
             self.lose_sandbox("timeout")
             raise TestAborted(f"{function.__name__} did not finish within {limit:g} s "
                               "(an endless loop?) and was stopped") from None
-        except (rpc.ChannelClosed, rpc.ProtocolError):
+        except rpc.ChannelClosed:
             why = self.lose_sandbox("crash")
             raise TestAborted(f"{function.__name__} ended the notebook's Python process ({why})") from None
+        except rpc.ProtocolError:
+            self.lose_sandbox("crash")
+            raise TestAborted(f"{function.__name__} wrote into the grader's channel; the notebook's Python "
+                              "process was ended") from None
 
     def describe(self, function):
         self.ensure_live()
@@ -377,6 +398,9 @@ class Runner:
 
     def collect(self, reply):
         """Warnings and output of a call, kept as notes of the current test."""
+        if reply.get("op") == "raise" and reply.get("ename") == "MemoryError":
+            self.event("memory", "your code ran out of memory while it was tested (the limit is "
+                       f"{self.limits.memory / 2**30:g} GiB)")
         if self.current is None:
             return
         for warning in reply.get("warnings", [])[:5]:
@@ -396,13 +420,19 @@ class Runner:
         student's names, like a gradient check: then it runs in the sandbox only)."""
         namespace.strict = True
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), quiet():
                 warnings.simplefilter("ignore")
                 exec(compile(entry.source, f"<setup {entry.label}>", "exec"), namespace)
         except StudentDependency:
-            pass
-        except Exception:
-            pass
+            pass                    # it uses the student's functions: it ran in the sandbox only
+        except Exception as err:
+            # the grader's own copy failed (a library missing on the grading side?): the
+            # names it defines must not be taken from the student's notebook instead
+            why = f"the grader's copy of the setup cell '{entry.label}' failed ({type(err).__name__}: {err})"
+            for name in assigned_names(entry.source):
+                if name not in namespace:
+                    namespace.reserved[name] = why
+            self.grader_notes.append(why)
         finally:
             namespace.strict = False
 
@@ -416,7 +446,12 @@ class Runner:
         try:
             self.ensure_sandbox()
             self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
-            value = execute(entry.source, namespace, f"<test {template.grade_id}>")
+            # warnings outside the test's own checks are recorded, never printed: only
+            # what the test asserts decides (a warning is a failure where the test's
+            # `call` helper says so, as the assignments announce)
+            with warnings.catch_warnings(record=True), quiet():
+                warnings.simplefilter("always")
+                value = execute(entry.source, namespace, f"<test {template.grade_id}>")
             record["points"] = partial_credit(value, template.points)
             record["passed"] = record["points"] >= template.points
             if 0 < record["points"] < template.points:
@@ -486,6 +521,34 @@ class Runner:
         return self
 
 
+def assigned_names(source):
+    """The names a cell defines at its top level (assignments, defs, imports)."""
+    names = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return names
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
+def quiet():
+    """What the tests and setup cells print on the grader's side goes nowhere."""
+    import contextlib
+    import io
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+    return stack
+
+
 def execute(source, namespace, filename):
     """Run a test cell; return the value of its last expression (partial credit)."""
     tree = ast.parse(source, filename)
@@ -548,7 +611,7 @@ def grade_submission(assignment, submission, isolation, slot, limits, cell_timeo
             runner = None
         if runner is not None:
             result["tests"] = runner.tests
-            result["notes"] += runner.plan.notes
+            result["notes"] += runner.plan.notes + runner.grader_notes
             result["status"], result["message"] = summarise(runner.events)
             result["cells"] = [runner.cell_results.get(id(e)) for e in runner.plan.entries]
             result["entries"] = [(e.template.grade_id if e.template else None, e.label, e.cell_type, e.kind)

@@ -92,6 +92,12 @@ def choose_isolation(requested="auto", uid_base=1_900_000_000, extra_binds=()):
     if not shutil.which("unshare"):
         problems.append("util-linux's `unshare` is not installed")
     if not problems:
+        probe = subprocess.run([shutil.which("unshare"), "--mount", "--pid", "--net", "--ipc", "--uts", "--fork",
+                                "true"], capture_output=True, text=True)
+        if probe.returncode != 0:
+            problems.append("`unshare` is not permitted here (" + (probe.stderr.strip() or "no reason given")
+                            + "; a container without CAP_SYS_ADMIN?)")
+    if not problems:
         for slot in range(4):
             try:
                 pwd.getpwuid(uid_base + slot)
@@ -122,6 +128,7 @@ class Sandbox:
         self.output_exceeded = False
         self.started = None
         self.killed_reason = None
+        self.killed_live = False        # True if the grader had to end a running process
 
     # -- start --
     def start(self, deadline):
@@ -252,6 +259,7 @@ class Sandbox:
         if self.proc is None:
             return
         if self.proc.poll() is None:
+            self.killed_live = True
             try:
                 # the session holds unshare (namespaces) or the agent and its children (none)
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -287,6 +295,8 @@ class Sandbox:
         if self.proc is None or self.proc.poll() is None:
             return "it is still running"
         code = self.proc.returncode
+        if self.killed_live:
+            return "it stopped answering the grader, which ended it"
         if code is not None and code < 0:
             return f"it was killed by signal {-code} ({signal.Signals(-code).name})"
         if code is not None and code > 128:

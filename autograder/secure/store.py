@@ -16,7 +16,7 @@ Per submission, under ``autograder/`` (the folders nbgrader uses):
   page (``nbgrader release_feedback`` hands it out);
 * ``results/<assignment>/<student>.json``: the full result, for the export.
 
-``grades.csv`` (the export) has one row per student and assignment, built from the
+``grading-report.csv`` (the export) has one row per student and assignment, built from the
 result files, so it always agrees with the last grading of each submission.
 """
 
@@ -44,6 +44,28 @@ def atomic_write(path, text):
 
 # --- the gradebook ----------------------------------------------------------------------
 
+def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
+    """Run ``action()``; while SQLite says the database is locked (another process
+    writes, or holds a lock), wait with back-off and try again, up to ``timeout``
+    seconds. Returns (value, number of retries)."""
+    from sqlalchemy.exc import OperationalError
+
+    give_up = time.monotonic() + timeout
+    pause, retries = 0.2, 0
+    while True:
+        try:
+            return action(), retries
+        except OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise
+            if time.monotonic() > give_up:
+                raise RuntimeError(f"{what} stayed locked for {timeout:g} s") from err
+            retries += 1
+            log(f"  the gradebook is locked; trying again in {pause:.1f} s")
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
 class GradebookWriter:
     """Writes results into nbgrader's gradebook, retrying while it is locked."""
 
@@ -54,23 +76,11 @@ class GradebookWriter:
         self.retries = 0
 
     def write(self, assignment, result):
-        from sqlalchemy.exc import OperationalError
-
-        give_up = time.monotonic() + self.lock_timeout
-        pause = 0.2
-        while True:
-            try:
-                return self._write_once(assignment, result)
-            except OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err):
-                    raise
-                if time.monotonic() > give_up:
-                    raise RuntimeError(f"the gradebook stayed locked for {self.lock_timeout:g} s; "
-                                       f"{result['student']} was not written") from err
-                self.retries += 1
-                self.log(f"  the gradebook is locked; trying again in {pause:.1f} s")
-                time.sleep(pause)
-                pause = min(pause * 2, 5.0)
+        """Write one result in one transaction, retrying while the gradebook is locked."""
+        outcome, retries = retry_locked(lambda: self._write_once(assignment, result), self.lock_timeout,
+                                        self.log, f"the gradebook (writing {result['student']})")
+        self.retries += retries
+        return outcome
 
     def _write_once(self, assignment, result):
         from nbgrader import api, utils
@@ -81,14 +91,10 @@ class GradebookWriter:
             student_id = result["student"]
             has_notebook = result["status"] not in ("not_submitted", "empty", "missing_notebook",
                                                     "malformed", "grader_error")
-            try:
-                submission = gb.find_submission(assignment.name, student_id)
-            except api.MissingEntry:
-                if result["status"] == "not_submitted":
-                    return "none"          # nothing handed in and nothing recorded: nothing to write
-                if result["status"] == "grader_error":
-                    return "none"
-                submission = self._new_submission(gb, assignment.name, student_id)
+            create = result["status"] not in ("not_submitted", "grader_error")
+            submission = self._ensure_submission(gb, assignment.name, student_id, create)
+            if submission is None:
+                return "none"          # nothing handed in and nothing recorded: nothing to write
             if result["status"] == "grader_error":
                 # the grader failed (not the student): leave nothing half-true behind
                 for notebook in submission.notebooks:
@@ -128,27 +134,39 @@ class GradebookWriter:
             gb.close()
 
     @staticmethod
-    def _new_submission(gb, assignment_name, student_id):
-        """nbgrader's add_submission, without its commit (one transaction for all)."""
+    def _ensure_submission(gb, assignment_name, student_id, create):
+        """The student's submission with a grade and a comment row for every cell of
+        the assignment (nbgrader's add_submission, without its commits, and able to
+        complete a submission recorded before the assignment changed); None if there
+        is none and ``create`` is false."""
         from nbgrader import api
 
+        try:
+            submission = gb.find_submission(assignment_name, student_id)
+        except api.MissingEntry:
+            if not create:
+                return None
+            submission = None
         try:
             student = gb.find_student(student_id)
         except api.MissingEntry:
             student = api.Student(id=student_id)
             gb.db.add(student)
-        assignment = gb.find_assignment(assignment_name)
-        submission = api.SubmittedAssignment(assignment=assignment, student=student)
-        gb.db.add(submission)
-        for notebook in assignment.notebooks:
-            nb = api.SubmittedNotebook(notebook=notebook, assignment=submission)
-            for grade_cell in notebook.grade_cells:
-                api.Grade(cell_id=grade_cell.id, notebook=nb)
-            for solution_cell in notebook.solution_cells:
-                api.Comment(cell_id=solution_cell.id, notebook=nb)
-            for task_cell in notebook.task_cells:
-                api.Comment(cell_id=task_cell.id, notebook=nb)
-                api.Grade(cell_id=task_cell.id, notebook=nb)
+        with gb.db.no_autoflush:       # build it all, then add it: as nbgrader does
+            assignment = gb.find_assignment(assignment_name)
+            if submission is None:
+                submission = api.SubmittedAssignment(assignment=assignment, student=student)
+            have = {nb.notebook.name: nb for nb in submission.notebooks}
+            for notebook in assignment.notebooks:
+                nb = have.get(notebook.name) or api.SubmittedNotebook(notebook=notebook, assignment=submission)
+                grades = {g.cell_id for g in nb.grades}
+                comments = {c.cell_id for c in nb.comments}
+                for cell in list(notebook.grade_cells) + list(notebook.task_cells):
+                    if cell.id not in grades:
+                        api.Grade(cell_id=cell.id, notebook=nb)
+                for cell in list(notebook.solution_cells) + list(notebook.task_cells):
+                    if cell.id not in comments:
+                        api.Comment(cell_id=cell.id, notebook=nb)
         gb.db.add(submission)
         gb.db.flush()
         return submission
@@ -212,6 +230,38 @@ def autograded_notebook(assignment, plan, result):
     return nb
 
 
+def hand_back(path, owner):
+    """Give what the grader (running as root, for the sandbox) wrote to the owner of
+    the course folder, so that nbgrader, run later as that user, can replace it."""
+    if owner is None or not os.path.exists(path):
+        return
+    uid, gid = owner
+    paths = [path] if os.path.isfile(path) else [path] + [os.path.join(d, n) for d, dirs, files in os.walk(path)
+                                                          for n in dirs + files]
+    for item in paths:
+        try:
+            os.chown(item, uid, gid)
+        except OSError:
+            pass
+
+
+def course_owner(root):
+    """(uid, gid) of the course folder when the grader runs as root for someone else."""
+    if os.geteuid() != 0:
+        return None
+    info = os.stat(root)
+    return None if info.st_uid == 0 else (info.st_uid, info.st_gid)
+
+
+def copy_receipts(submitted, dest):
+    """The submission's time and secret, which ``nbgrader release_feedback`` (and the
+    formgrader) look for beside the feedback and the graded notebook."""
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        source = Path(submitted) / name
+        if source.is_file():
+            shutil.copyfile(source, Path(dest) / name)
+
+
 class Store:
     """Everything the parent writes for a submission."""
 
@@ -220,6 +270,7 @@ class Store:
         self.work = Path(coursedir.root) / "autograder"
         self.results_dir = self.work / "results" / assignment.name
         self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log)
+        self.owner = course_owner(coursedir.root)
 
     def path(self, step, student):
         return Path(self.coursedir.format_path(step, student, self.assignment.name))
@@ -232,6 +283,7 @@ class Store:
         outcome = self.gradebook.write(self.assignment, result)
         result["gradebook"] = outcome
         # the autograded notebook: written when there is one, removed when not (no stale copy)
+        submitted = self.path(self.coursedir.submitted_directory, student)
         autograded = self.path(self.coursedir.autograded_directory, student)
         if autograded.exists():
             shutil.rmtree(autograded)
@@ -239,15 +291,24 @@ class Store:
             nb = autograded_notebook(self.assignment, plan, result)
             autograded.mkdir(parents=True, exist_ok=True)
             atomic_write(autograded / f"{name}.ipynb", nbformat.writes(nb))
-            if submission is not None and submission.timestamp:
-                atomic_write(autograded / "timestamp.txt", submission.timestamp)
+            copy_receipts(submitted, autograded)
         feedback = self.path(self.coursedir.feedback_directory, student)
+        if feedback.exists():
+            shutil.rmtree(feedback)
         if result["status"] != "not_submitted":
             atomic_write(feedback / f"{name}.html", feedback_html(self.assignment, result))
-        elif feedback.exists():
-            shutil.rmtree(feedback)
+            copy_receipts(submitted, feedback)
         saved = {k: v for k, v in result.items() if k != "entries"}
         atomic_write(self.results_dir / f"{student}.json", json.dumps(saved, indent=1, default=str))
+        for path in (autograded.parent, feedback.parent, self.results_dir / f"{student}.json"):
+            hand_back(path, self.owner)
+        for folder in (self.results_dir.parent, self.results_dir, autograded.parent.parent,
+                       feedback.parent.parent):
+            if folder.is_dir() and self.owner:
+                try:
+                    os.chown(folder, *self.owner)
+                except OSError:
+                    pass
 
     def forget_others(self, students):
         """Remove result files of students no longer in the batch (a full re-grade)."""

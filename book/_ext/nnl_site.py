@@ -4,9 +4,9 @@
   myst-nb embeds it in every page. The website never runs widgets (each demo
   shows its static face there), so the state is dead weight: drop it.
 * Jupyter Book 1 always loads sphinx-thebe, even with thebe off. It adds its
-  configuration script to every page (twice: its hook runs once per read
-  phase, and the script declares ``const THEBE_JS_URL``, so the second copy is
-  a console error in every reader's browser), a script, a stylesheet, and a
+  configuration script to every page (twice, in our builds; the script
+  declares ``const THEBE_JS_URL``, so the second copy is a console error in
+  every reader's browser), a script, a stylesheet, and a
   thebe configuration naming a Binder repository that is not ours. Nothing on
   this site launches thebe, so all of it is dropped from the pages.
 * The theme starts a first-time reader's page with an empty colour mode and logs
@@ -25,9 +25,9 @@ THEBE_FILES = ("sphinx-thebe.js", "sphinx-thebe.css")
 
 
 def _exclude_hidden_folders(app, config):
-    patterns = list(config.exclude_patterns)
-    if ".*" not in patterns:
-        config.exclude_patterns = patterns + [".*"]
+    hidden = [".*", "**/.*"]         # at the top, and anywhere below it
+    config.exclude_patterns = list(config.exclude_patterns) + [
+        p for p in hidden if p not in config.exclude_patterns]
 
 
 def _is_thebe(asset):

@@ -217,7 +217,8 @@ def iteration_table_html(run, names=("x", "y"), max_rows=11, digits=4):
         "<tr>" + "".join(f"<td>{_cell(row[c], digits)}</td>" for c in columns) + "</tr>"
         for row in rows
     )
-    return (f'<table class="nnl-iterations" style="font-size:0.85em;text-align:right">'
+    return (f'<table class="nnl-iterations" style="font-size:0.85em;text-align:right;'
+            'border-collapse:separate;border-spacing:1em 0.1em">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 

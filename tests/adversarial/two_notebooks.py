@@ -1,0 +1,6 @@
+# Attack: (or an accident) two notebooks, neither with the expected name.
+# Inject: none
+# Submission: two-notebooks
+# Status: missing_notebook
+# Passes: none
+# Message: several other notebooks

@@ -1,0 +1,45 @@
+"""`make html` runs changed chapters in parallel first (book/_ext/preexecute.py).
+
+What must hold: a notebook that runs is in the cache the book build reads, so the build
+only renders it; a notebook that fails is not, so the build runs it itself and stops.
+"""
+
+import importlib.util
+
+import nbformat
+import pytest
+from jupyter_cache import get_cache
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("preexecute", ROOT / "book" / "_ext" / "preexecute.py")
+preexecute = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(preexecute)
+
+pytestmark = pytest.mark.slow
+
+
+def notebook(source):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def test_good_notebooks_are_cached_and_failing_ones_left_to_the_build(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n"
+                                       "  - file: book/good\n  - file: book/bad\n  - file: book/notes\n")
+    (tmp_path / "_config.yml").write_text("execute:\n  timeout: 60\n")
+    (tmp_path / "book" / "notes.md").write_text("# Not a notebook\n")
+    good, bad = notebook("x = 6 * 7\nx"), notebook("raise ValueError('a failing cell')")
+    nbformat.write(good, tmp_path / "book" / "good.ipynb")
+    nbformat.write(bad, tmp_path / "book" / "bad.ipynb")
+    assert [p.name for p in preexecute.toc_notebooks(tmp_path)] == ["good.ipynb", "bad.ipynb"]
+
+    assert preexecute.main(tmp_path / "_build", root=tmp_path) == 0
+    cache = get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
+    record = cache.match_cache_notebook(good)           # what myst-nb asks at build time
+    outputs = cache.get_cache_bundle(record.pk).nb.cells[0].outputs
+    assert outputs[0]["data"]["text/plain"] == "42"
+    with pytest.raises(KeyError):
+        cache.match_cache_notebook(bad)
