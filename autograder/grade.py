@@ -208,6 +208,11 @@ def preflight(isolation, limits, coursedir):
         return ("NO ISOLATION: notebooks run as you, can read everything you can (the gradebook, "
                 "solutions/) and use the network; only the verdicts are protected. Run as root "
                 "for the sandbox (" + isolation.reason + ").")
+    unreadable = sandbox.unreadable_environment()
+    if unreadable:
+        raise SystemExit("error: the sandbox runs notebooks as another user, who cannot read this Python "
+                         f"environment ({', '.join(unreadable[:3])}); make it readable by others, for example "
+                         f"`chmod -R o+rX {sys.prefix} {sys.base_prefix}`, or use --isolation none")
     stage = tempfile.mkdtemp(prefix="nnl-probe-")
     box = sandbox.Sandbox(isolation, 0, limits, stage)
     try:

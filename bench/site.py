@@ -7,6 +7,7 @@ Everything is built into a temporary --path-output, so the real _build is not to
   in parallel first) and, for comparison, with `jupyter-book build` alone;
 * no-change rebuild: the same command again (what `make book` costs after an edit
   elsewhere, or `make test` after `make book`); target: under 10 % of the cold build;
+* each chapter's execution time in a fresh kernel (target: under 60 s), from the cache;
 * page weight of each chapter: its HTML (demo frames are inside it, as data URIs) plus
   the images under _images it shows; target 3 MB. The theme's shared files
   (_static, fetched once for the whole site) are not counted.
@@ -26,6 +27,7 @@ JB_FLAGS = ["--warningiserror", "--nitpick", "--keep-going"]
 PREEXECUTE = ROOT / "book" / "_ext" / "preexecute.py"
 REBUILD_TARGET = 0.10
 PAGE_LIMIT_MB = 3.0
+CHAPTER_SECONDS = 60          # each chapter runs top to bottom in a fresh kernel within this
 
 
 def _run(command):
@@ -73,13 +75,28 @@ def chapter_pages(html):
                   if (html / "_sources" / "book" / (p.stem + ".ipynb")).exists())
 
 
-def weights(html):
+def execution_seconds(build_dir):
+    """{notebook name: seconds its last execution took}, from the build's jupyter-cache."""
+    from jupyter_cache import get_cache
+
+    cache = Path(build_dir) / ".jupyter_cache"
+    if not cache.exists():
+        return {}
+    return {Path(r.uri).name: r.data.get("execution_seconds")
+            for r in get_cache(str(cache)).list_cache_records()}
+
+
+def weights(html, seconds=None):
+    seconds = seconds or {}
     rows = []
     for page in chapter_pages(html):
         total, markup, frames = page_weight(page)
+        run_s = seconds.get(page.stem + ".ipynb")
         rows.append({"page": page.name, "MB": round(total / 2**20, 2),
                      "html_MB": round(markup / 2**20, 2), "demo_frames": frames,
-                     "meets_target": total <= PAGE_LIMIT_MB * 2**20})
+                     "run_s": round(run_s, 1) if run_s is not None else "-",
+                     "meets_target": total <= PAGE_LIMIT_MB * 2**20
+                     and (run_s is None or run_s < CHAPTER_SECONDS)})
     return rows
 
 
@@ -90,7 +107,7 @@ def run():
     with tempfile.TemporaryDirectory(prefix="nnl-bench-build-") as out:
         cold = build(out)
         rebuild = build(out)
-        pages = weights(Path(out) / "_build" / "html")
+        pages = weights(Path(out) / "_build" / "html", execution_seconds(Path(out) / "_build"))
     ratio = rebuild / cold
     return {
         "build": [

@@ -8,17 +8,16 @@ tests/adversarial/ into submissions.
 
 import csv
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from assignment_helpers import BIN, HIDDEN_BEGIN, HIDDEN_END, ROOT, SOLUTIONS, Course, read_nb, student_copy
+from assignment_helpers import HIDDEN_BEGIN, HIDDEN_END, ROOT, SOLUTIONS, Course, read_nb, student_copy
 
 GRADE = ROOT / "autograder" / "grade.py"
 CORPUS = Path(__file__).resolve().parent / "adversarial"

@@ -11,7 +11,8 @@ Fast checks of the parts:
 * the introspection of a student's function (`reach` in the notebooks) works on
   the proxy, from the names the sandbox reports;
 * lining up a damaged notebook with the assignment, and reading damaged folders;
-* without root, the isolation falls back and says why.
+* without root, the isolation falls back and says why; a sandbox that cannot start
+  is an error of the machine, and leaves nothing behind.
 
 Slow checks, on a real course graded by ``autograder/grade.py``:
 
@@ -39,7 +40,7 @@ from assignment_helpers import ROOT, SOLUTIONS, read_nb, student_copy
 from grading_helpers import GRADE, GradingCourse, namespaces_available
 
 sys.path.insert(0, str(ROOT))
-from autograder.secure import codec, plan, rpc, runner, sandbox  # noqa: E402
+from autograder.secure import codec, plan, proxies, rpc, sandbox  # noqa: E402
 
 
 # --- the codec ----------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def test_reach_sees_the_names_a_proxy_reports():
         __globals__ = {}
 
     proxy = Proxy()
-    proxy.__code__ = runner.build_code({"names": ["np", "linalg", "solve"], "consts": [{"names": ["inv"]}]})
+    proxy.__code__ = proxies.build_code({"names": ["np", "linalg", "solve"], "consts": [{"names": ["inv"]}]})
     names, _ = space["reach"](proxy)
     assert {"solve", "inv", "linalg"} <= names
 
@@ -288,6 +289,16 @@ def test_without_root_the_isolation_falls_back_and_says_why(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     chosen = sandbox.choose_isolation()
     assert chosen.mode == "none" and "root" in chosen.reason
+
+
+@pytest.mark.skipif(not namespaces_available(), reason="the sandbox needs root and unshare")
+def test_a_sandbox_that_cannot_start_says_so_and_leaves_nothing(tmp_path):
+    """With 8 MB of memory Python cannot even start: an error of the grading machine
+    (status grader_error), not of the student; no temporary folder is left behind."""
+    box = sandbox.Sandbox(sandbox.choose_isolation(), 0, sandbox.Limits(memory=8 * 2**20), str(tmp_path))
+    with pytest.raises(sandbox.SandboxError, match="did not start"):
+        box.start(time.monotonic() + 30)
+    assert box.temp is None and not box.alive()
 
 
 # --- a real course ------------------------------------------------------------------------------

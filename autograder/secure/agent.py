@@ -237,9 +237,8 @@ def make_shell():
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
-    config.InteractiveShell.xmode = "Plain" if hasattr(InteractiveShell, "xmode") else "Plain"
-    shell = InteractiveShell.instance(config=config)
-    return shell
+    config.InteractiveShell.xmode = "Plain"       # short tracebacks, as the student reads them
+    return InteractiveShell.instance(config=config)
 
 
 def main():

@@ -76,6 +76,19 @@ def python_paths():
     return sorted(p for p in paths if p and p != "/" and not p.startswith("/usr"))
 
 
+def unreadable_environment():
+    """Files of the Python installation that the sandbox's uid (an "other" user) could
+    not use: the sandbox shows the installation as it is, permissions included."""
+    import importlib.util
+
+    checks = [(Path(sys.executable).resolve(), 0o005)]
+    for module in ("numpy", "IPython", "traitlets", "os"):
+        spec = importlib.util.find_spec(module)
+        if spec and spec.origin:
+            checks += [(Path(spec.origin), 0o004), (Path(spec.origin).parent, 0o005)]
+    return [str(path) for path, bits in checks if path.exists() and (path.stat().st_mode & bits) != bits]
+
+
 SYSTEM_BINDS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
                 "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
                 "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/mime.types",
@@ -161,11 +174,11 @@ class Sandbox:
         except (rpc.ChannelClosed, rpc.ChannelTimeout, rpc.ProtocolError) as err:
             self.kill("start")
             time.sleep(0.05)
-            raise SandboxError(
-                f"the sandbox did not start ({type(err).__name__}); its output:\n{self.output_text()[-2000:]}"
-            ) from None
+            output = self.output_text()[-2000:]
+            self.close()
+            raise SandboxError(f"the sandbox did not start ({type(err).__name__}); its output:\n{output}") from None
         if message.get("op") != "ready":
-            self.kill("start")
+            self.close()
             raise SandboxError("the sandbox started with an unexpected message")
         self.agent_uid = message.get("uid")
         return self.channel
