@@ -1,14 +1,12 @@
 """Chapter 3, "Activation functions": its table, figures, demos and the claims of its text."""
 
-import io
 import re
 import warnings
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
-from PIL import Image
 
+from conftest import draw_without_warnings, pixels
 from nnlearn import activations, network
 from nnlearn.demos import activation_functions as demos
 from nnlearn.gradcheck import numerical_derivative, relative_error
@@ -220,15 +218,7 @@ FIGURES = ["monotonic_gallery", "periodic_gallery", "universal_approximation", "
 
 @pytest.mark.parametrize("name", FIGURES)
 def test_figures_render_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = getattr(plots, name)()
-        assert isinstance(fig, Figure)
-        fig.savefig(io.BytesIO(), format="png")
-
-
-def pixels(data):
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
+    draw_without_warnings(getattr(plots, name))
 
 
 @pytest.mark.parametrize("factory", [demos.activation_explorer, demos.hidden_layer_fit])

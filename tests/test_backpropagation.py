@@ -8,10 +8,9 @@ import warnings
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, draw_without_warnings
 from nnlearn import data, network
 from nnlearn.demos import backpropagation as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
@@ -207,11 +206,7 @@ FIGURES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_every_figure_draws_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = FIGURES[name]()
-        assert isinstance(fig, Figure)
-        fig.canvas.draw()
+    draw_without_warnings(FIGURES[name])
 
 
 def test_network_diagram_has_one_edge_per_weight():

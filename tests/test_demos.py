@@ -4,21 +4,16 @@ For each demo: the fast (blitted) frame equals a full redraw, every control move
 picture, the static face is a self-contained player, and bad control values are named.
 """
 
-import io
 import re
 import warnings
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from conftest import pixels
 from nnlearn.demos import all_demos, core
 
 DEMOS = all_demos()
-
-
-def pixels(data):
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
 
 
 def toy():

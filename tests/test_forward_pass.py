@@ -1,7 +1,6 @@
 """Chapter 4, "Loss and forward propagation": the worked example, the loss gradients,
 the batch form, and the chapter's figures and demos."""
 
-import io
 import json
 import re
 import warnings
@@ -9,9 +8,8 @@ import warnings
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
-from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, draw_without_warnings, pixels
 from nnlearn import losses, network
 from nnlearn.demos import forward_pass as demos
 from nnlearn.gradcheck import numerical_derivative, numerical_gradient, relative_error
@@ -188,15 +186,7 @@ def test_learning_rate_figure_claims():
 
 @pytest.mark.parametrize("name", ["network_diagram", "loss_functions", "learning_rates"])
 def test_figures_render_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = getattr(plots, name)()
-        assert isinstance(fig, Figure)
-        fig.savefig(io.BytesIO(), format="png")
-
-
-def pixels(data):
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
+    draw_without_warnings(getattr(plots, name))
 
 
 @pytest.mark.parametrize("factory", [demos.forward_network, demos.loss_tangents])

@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from PIL import Image
 
+from conftest import draw_without_warnings
 from nnlearn import landscapes, optim
 from nnlearn.demos import gradient_descent as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
@@ -152,11 +152,7 @@ FIGURES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_every_figure_draws_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = FIGURES[name]()
-        assert isinstance(fig, Figure)
-        fig.canvas.draw()
+    draw_without_warnings(FIGURES[name])
 
 
 def test_bad_figure_input_is_named():

@@ -1,11 +1,9 @@
 """Chapter 1 (the neuron): its figures, its demos and the numbers they show."""
 
-import warnings
-
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
+from conftest import draw_without_warnings
 from nnlearn import activations
 from nnlearn.demos import neuron as demos
 from nnlearn.gradcheck import numerical_derivative, relative_error
@@ -25,11 +23,7 @@ FIGURES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_is_drawn_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = FIGURES[name]()
-        assert isinstance(fig, Figure)
-        fig.canvas.draw()            # layout and text rendering happen here
+    draw_without_warnings(FIGURES[name])
 
 
 def _texts(fig):

@@ -4,8 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
+from conftest import draw_without_warnings
 from nnlearn import activations, smooth
 from nnlearn.demos import smoothness as demos
 from nnlearn.gradcheck import numerical_derivative, relative_error
@@ -175,11 +175,7 @@ FIGURES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_is_drawn_without_warnings(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = FIGURES[name]()
-        assert isinstance(fig, Figure)
-        fig.canvas.draw()
+    draw_without_warnings(FIGURES[name])
 
 
 def _xy(line):
