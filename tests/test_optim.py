@@ -61,3 +61,12 @@ def test_newton_on_rosenbrock_converges_fast():
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_summary_says_how_the_run_ended():
+    bowl = landscapes.bowl()
+    run = optim.gradient_descent(bowl.grad, [1.0, 0.0], lr=0.25, steps=2, f=bowl.f)
+    assert run.summary() == "after 2 steps: L = 0.0625, ‖∇L‖ = 0.5"
+    assert "L =" not in optim.gradient_descent(bowl.grad, [1.0, 0.0], 0.25, 2).summary()
+    blown = optim.gradient_descent(bowl.grad, [1.0, 1.0], lr=5.0, steps=10_000)
+    assert blown.summary() == f"diverged (overflow) after {blown.steps} steps"

@@ -22,6 +22,13 @@ class Trajectory:
     def steps(self):
         return len(self.x) - 1
 
+    def summary(self):
+        """One line on how the run ended, for a demo's caption or a table's heading."""
+        if self.stopped == "diverged":
+            return f"diverged (overflow) after {self.steps} steps"
+        loss = "" if self.loss is None else f" L = {self.loss[-1]:.3g},"
+        return f"after {self.steps} steps:{loss} ‖∇L‖ = {np.linalg.norm(self.grad[-1]):.3g}"
+
     def table(self, names=None, max_rows=None):
         """Rows (t, x_1, ..., grad_1, ..., [loss]) as a list of dicts, for display."""
         n = self.x.shape[1]

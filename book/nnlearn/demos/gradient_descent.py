@@ -40,13 +40,6 @@ def _run(params):
     return surface, run
 
 
-def _status(run):
-    if run.stopped == "diverged":
-        return f"diverged (overflow) after {run.steps} steps"
-    g = np.linalg.norm(run.grad[-1])
-    return f"after {run.steps} steps: L = {run.loss[-1]:.3g}, ‖∇L‖ = {g:.3g}"
-
-
 @register
 def descent_explorer():
     """Gradient descent on a surface, from a start point, with a table of the iterations."""
@@ -69,11 +62,11 @@ def descent_explorer():
         state["line"].set_data(points[:, 0], points[:, 1])
         state["start"].set_data([p["x0"]], [p["y0"]])
         state["end"].set_data([last[0]], [last[1]])
-        state["info"].set_text(rf"$\alpha$ = {p['lr']:.3g}; " + _status(run))
+        state["info"].set_text(rf"$\alpha$ = {p['lr']:.3g}; " + run.summary())
 
     def describe(p):
         _, run = _run(p)
-        return (f"<p>{_status(run)}. The first iterations:</p>"
+        return (f"<p>{run.summary()}. The first iterations:</p>"
                 + iteration_table_html(run, ("x", "y"), max_rows=11))
 
     return Demo(

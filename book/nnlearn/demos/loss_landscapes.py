@@ -43,14 +43,6 @@ def explorer_run(params):
                                 f=surface.f)
 
 
-def explorer_status(run):
-    """One line on how a run ended."""
-    if run.stopped == "diverged":
-        return f"diverged after {run.steps} steps"
-    return (f"after {run.steps} steps: L = {run.loss[-1]:.4g},  "
-            f"‖∇L‖ = {np.linalg.norm(run.grad[-1]):.2g}")
-
-
 @register
 def landscape_explorer():
     """Gradient descent on the hard surfaces of the chapter."""
@@ -68,7 +60,7 @@ def landscape_explorer():
     def update(state, p):
         run = explorer_run(p)
         move_path(state["path"], run.x)
-        state["info"].set_text(rf"$\alpha$ = {10.0 ** p['log_lr']:.2g};  " + explorer_status(run))
+        state["info"].set_text(rf"$\alpha$ = {10.0 ** p['log_lr']:.2g};  " + run.summary())
 
     return Demo(
         "Gradient descent on a hard landscape",
