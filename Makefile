@@ -31,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP) html
+book: $(STAMP) html site-pdf
 	@echo "The course website: $(abspath _build/html/index.html)"
 
 # Strict build; an unchanged rebuild only re-renders (notebook outputs are cached).
@@ -48,7 +48,7 @@ html:
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 # The site is built first: the suite checks the pages it produced.
-test: $(STAMP) html
+test: $(STAMP) html site-pdf
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # ONLY="build pages" runs some sections (demos, build, pages, grading); all by default.
@@ -66,3 +66,12 @@ strip: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The whole course as one PDF (_build/pdf, and a copy in the site, which links to it),
+# printed by Debian's Chromium from the built site: book/_ext/print_pdf.py.
+# `make book` and `make test` print it too when Chromium is there (and the site changed).
+.PHONY: pdf site-pdf
+pdf: $(STAMP) html
+	$(BIN)/python book/_ext/print_pdf.py _build
+site-pdf: $(STAMP) html
+	$(BIN)/python book/_ext/print_pdf.py _build --if-chromium

@@ -1,6 +1,6 @@
 """Print the whole course to one PDF: ``make pdf`` (after ``make book``).
 
-    python book/_ext/print_pdf.py BUILD_DIR
+    python book/_ext/print_pdf.py BUILD_DIR [--if-chromium]
 
 serves ``BUILD_DIR/html`` on 127.0.0.1 (a free port), opens every page of ``_toc.yml``
 in its order in Debian's Chromium (the browser the tests use; never a downloaded one),
@@ -9,6 +9,11 @@ waits until MathJax has typeset the maths and every image has loaded, prints eac
 ``book/_static/nnl-site.css``) and joins them with pypdf, with one bookmark per page, into
 ``BUILD_DIR/pdf/how-neural-networks-learn.pdf``. A copy goes into the site
 (``BUILD_DIR/html/``), which links to it from the students' page.
+
+The PDF is printed again only when a page or a style sheet of the site is newer than it.
+Without Chromium it stops with a message saying what to install; with ``--if-chromium``
+(what ``make book`` and ``make test`` use: the site itself needs only Python) it says so
+and exits without error, and the site's link to the PDF leads nowhere until it is printed.
 
 Links from one page to another become plain text in the PDF (they would point at the
 temporary local server); links within a page and to the outside world keep working.
@@ -42,8 +47,8 @@ READY = """async () => {
   for (const a of document.querySelectorAll('a[href]')) {
     if (a.host === location.host && a.pathname !== location.pathname) { a.removeAttribute('href'); }
   }
-  return document.querySelector('h1') ? document.querySelector('h1').textContent.replace(/#$/, '').trim()
-                                      : document.title;
+  const h1 = document.querySelector('.bd-article h1');
+  return h1 ? h1.textContent.replace(/#$/, '').replace(/\s+/g, ' ').trim() : document.title;
 }"""
 
 
@@ -83,6 +88,14 @@ def serve(directory):
         server.server_close()
 
 
+def up_to_date(site, out, pages):
+    """Is the PDF ``out`` newer than every page it prints and every style sheet of ``site``?"""
+    if not out.exists() or not (site / NAME).exists():
+        return False
+    sources = [site / p for p in pages] + list((site / "_static").rglob("*.css"))
+    return out.stat().st_mtime > max(p.stat().st_mtime for p in sources)
+
+
 def print_course(build, out=None):
     """Print the site in ``build/html`` to one PDF; returns its path."""
     from playwright.sync_api import sync_playwright
@@ -98,6 +111,8 @@ def print_course(build, out=None):
         sys.exit(f"print_pdf: the PDF is printed by Chromium, and there is none at {CHROMIUM}: "
                  "install it (`apt-get install chromium`) or set NNL_CHROMIUM to its path")
     out = Path(out or build / "pdf" / NAME)
+    if up_to_date(site, out, pages):
+        return out
     out.parent.mkdir(parents=True, exist_ok=True)
     parts = out.parent / "pages"
     shutil.rmtree(parts, ignore_errors=True)
@@ -121,7 +136,7 @@ def print_course(build, out=None):
     for k, title in enumerate(titles):
         start = len(writer.pages)
         writer.append(PdfReader(parts / f"{k:02d}.pdf"), import_outline=False)
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title=title, page_number=start)
     writer.add_metadata({"/Title": "How Neural Networks Learn", "/Author": "the nnlearn course authors"})
     with open(out, "wb") as f:
         writer.write(f)
@@ -135,7 +150,14 @@ def _escape(text):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python book/_ext/print_pdf.py BUILD_DIR   (e.g. _build)")
-    path = print_course(sys.argv[1])
+    args = sys.argv[1:]
+    optional = "--if-chromium" in args
+    args = [a for a in args if a != "--if-chromium"]
+    if len(args) != 1:
+        sys.exit("usage: python book/_ext/print_pdf.py BUILD_DIR [--if-chromium]   (e.g. _build)")
+    if optional and not CHROMIUM.exists():
+        print(f"No Chromium at {CHROMIUM}: the course PDF is not printed, and the site's link to it "
+              "leads nowhere (install chromium, or set NNL_CHROMIUM, then run `make pdf`).")
+        sys.exit(0)
+    path = print_course(args[0])
     print(f"The course as one PDF: {path.resolve()} ({path.stat().st_size / 1e6:.1f} MB)")
