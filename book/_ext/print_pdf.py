@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 # Everything a printed page needs before it is printed: typeset maths, decoded images and
 # fonts; links to other pages of the (temporary, local) site turned into text.
-READY = """async () => {
+READY = r"""async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   const images = [...document.images];
   images.forEach(i => { i.loading = 'eager'; });
