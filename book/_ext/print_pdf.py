@@ -47,7 +47,8 @@ READY = r"""async () => {
   for (const a of document.querySelectorAll('a[href]')) {
     if (a.host === location.host && a.pathname !== location.pathname) { a.removeAttribute('href'); }
   }
-  const h1 = document.querySelector('.bd-article h1');
+  const link = document.querySelector('h1 > a.headerlink');     // the page's own heading
+  const h1 = link ? link.parentElement : null;
   return h1 ? h1.textContent.replace(/#$/, '').replace(/\s+/g, ' ').trim() : document.title;
 }"""
 
