@@ -72,7 +72,7 @@ class LineFit:
         spread = np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1))
         return spread / batch_size * (self.size - batch_size) / (self.size - 1)
 
-    def surface(self, start=(-1.0, 3.0), margin=2.5):
+    def surface(self, start=(-0.5, 2.5), margin=2.5):
         """The loss as a :class:`~nnlearn.landscapes.Surface` over (theta_1, theta_2), for contour plots."""
         best = self.minimiser()
         hess = self.hess()

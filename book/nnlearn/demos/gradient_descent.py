@@ -15,7 +15,7 @@ from .. import landscapes
 from ..optim import gradient_descent
 from ..plots.gradient_descent import (LOSS_FLOOR, draw_path, draw_surface, iteration_table_html,
                                       loss_history, rate)
-from ..plots.style import COLORS
+from ..plots.style import COLORS, END, START
 from . import register
 from .core import Demo, int_slider, menu, slider
 
@@ -168,6 +168,8 @@ def learning_rate_curves():
 
 MOMENTUM_SURFACES = {"narrow_valley": landscapes.narrow_valley(VALLEY_KAPPA), "bowl": landscapes.bowl()}
 MOMENTUM_STEPS = 40
+MOMENTUM_TITLES = {"narrow_valley": rf"narrow valley $(\theta_1^2 + {VALLEY_KAPPA:g}\,\theta_2^2)/2$",
+                   "bowl": r"bowl $\theta_1^2 + \theta_2^2$"}
 
 
 @register
@@ -181,7 +183,7 @@ def momentum_explorer():
         draw_surface(left, surface, count=10)
         left.set_xlabel(r"$\theta_1$")
         left.set_ylabel(r"$\theta_2$")
-        left.set_title(surface.title, fontsize=10)
+        left.set_title(MOMENTUM_TITLES[p["surface"]], fontsize=10)
         plain, = left.plot([], [], "-o", color="0.45", markersize=2, linewidth=1,
                            label="gradient descent", animated=True, zorder=4)
         heavy, = left.plot([], [], "-o", color="black", markersize=3, linewidth=1.2,
