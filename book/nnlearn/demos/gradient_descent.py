@@ -187,9 +187,10 @@ def momentum_explorer():
         plain, = left.plot([], [], "-o", color="0.45", markersize=2, linewidth=1,
                            label="gradient descent", animated=True, zorder=4)
         heavy, = left.plot([], [], "-o", color="black", markersize=3, linewidth=1.2,
-                           label="momentum", animated=True, zorder=5)
-        left.plot(*surface.start, "o", color=COLORS["blue"], markersize=8, zorder=6)
-        left.legend(loc="lower right", fontsize=7, framealpha=0.8)
+                           label="momentum", animated=True, zorder=4.5)
+        # drawn over the moving paths, so animated too (blitting keeps the z-order of those only)
+        left.plot(*surface.start, "o", color=START, markersize=8, zorder=6, animated=True)
+        left.legend(loc="lower right", fontsize=7, framealpha=0.8).set_animated(True)
         t = np.arange(MOMENTUM_STEPS + 1)
         plain_loss, = right.semilogy(t, np.ones(len(t)), color="0.45", animated=True)
         heavy_loss, = right.semilogy(t, np.ones(len(t)), color="black", linewidth=2, animated=True)
@@ -198,6 +199,7 @@ def momentum_explorer():
         right.set_xlabel("iteration $t$")
         right.set_ylabel("loss")
         info = right.text(0.03, 0.04, "", transform=right.transAxes, fontsize=8, animated=True,
+                          va="bottom", in_layout=False,
                           bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
         return {"surface": surface, "plain": plain, "heavy": heavy, "plain_loss": plain_loss,
                 "heavy_loss": heavy_loss, "info": info}
@@ -259,8 +261,9 @@ def minibatch_noise():
                           zorder=4, label="mini-batch SGD")
         end, = left.plot([], [], "o", color=END, markersize=8, markeredgecolor="white",
                          animated=True, zorder=5)
-        left.plot(*surface.start, "o", color=START, markersize=8, markeredgecolor="white", zorder=6)
-        left.legend(loc="upper right", fontsize=7, framealpha=0.8)
+        left.plot(*surface.start, "o", color=START, markersize=8, markeredgecolor="white", zorder=6,
+                  animated=True)
+        left.legend(loc="upper right", fontsize=7, framealpha=0.8).set_animated(True)
         t = np.arange(NOISE_STEPS + 1)
         distance, = right.semilogy(t, np.ones(len(t)), color="black", linewidth=1.5, animated=True)
         right.set_xlim(0, NOISE_STEPS)
@@ -268,6 +271,7 @@ def minibatch_noise():
         right.set_xlabel("step $t$")
         right.set_ylabel(r"$\|\theta^{(t)} - \theta^\star\|$")
         info = right.text(0.03, 0.04, "", transform=right.transAxes, fontsize=8, animated=True,
+                          va="bottom", in_layout=False,
                           bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
         return {"path": path, "end": end, "distance": distance, "info": info}
 
