@@ -233,7 +233,7 @@ def _short_loss(run):
     return "diverged" if run.stopped == "diverged" else f"{run.loss[-1]:.2g} after {run.steps} steps"
 
 
-NOISE_STEPS = 60
+NOISE_STEPS = 150
 
 
 def _noise_problem():
@@ -267,7 +267,7 @@ def minibatch_noise():
         t = np.arange(NOISE_STEPS + 1)
         distance, = right.semilogy(t, np.ones(len(t)), color="black", linewidth=1.5, animated=True)
         right.set_xlim(0, NOISE_STEPS)
-        right.set_ylim(1e-4, 10)
+        right.set_ylim(1e-6, 10)
         right.set_xlabel("step $t$")
         right.set_ylabel(r"$\|\theta^{(t)} - \theta^\star\|$")
         info = right.text(0.03, 0.04, "", transform=right.transAxes, fontsize=8, animated=True,
@@ -284,13 +284,13 @@ def minibatch_noise():
         state["distance"].set_ydata(np.clip(gap, 1e-12, None))
         noise = np.sqrt(problem.batch_noise(run.x[-1], p["batch_size"]))
         state["info"].set_text(f"batch size m = {p['batch_size']}, " + rf"$\alpha$ = {p['lr']:.2g}"
-                               + f"\nlast 20 steps: mean distance {gap[-20:].mean():.2g}"
+                               + f"\nlast 50 steps: mean distance {gap[-50:].mean():.2g}"
                                + f"\ngradient noise at the end: {noise:.2g}")
 
     return Demo(
         "Batch size against the noise of the path",
         [int_slider("batch_size", "batch size m", 1, problem.size, 1),
-         slider("lr", "step size α", 0.02, 0.5, 0.3, step=0.02),
+         slider("lr", "step size α", 0.05, 0.9, 0.3, step=0.05),
          int_slider("seed", "random seed", 0, 9, 0)],
         setup, update, figsize=(8.0, 3.8),
         alt="Left: elongated elliptical contour lines of a least-squares loss with the path of "
