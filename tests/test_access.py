@@ -22,7 +22,6 @@ Needs Chromium, like tests/test_browser.py; without it these tests skip and say 
 import io
 import re
 import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
