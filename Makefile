@@ -10,7 +10,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
-.PHONY: book html test bench serve lab strip clean help
+.PHONY: book html test bench serve lab strip clean help public kit
 .DEFAULT_GOAL := help
 
 help:
@@ -21,6 +21,8 @@ help:
 	@echo "make bench  print benchmarks and write _build/bench.json"
 	@echo "make strip  strip outputs from every notebook before committing"
 	@echo "make clean  remove _build (keep .venv)"
+	@echo "make public write _build/public, the tree to publish as the public repository"
+	@echo "make kit    write the student kit alone (make book puts it in the site too)"
 
 # The environment: made when missing, refreshed when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -33,6 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP) html
 	@echo "The course website: $(abspath _build/html/index.html)"
+	@echo "The student kit:    $(abspath _build/html/_downloads/nnlearn-student-kit.zip)"
 
 # Strict build; an unchanged rebuild only re-renders (notebook outputs are cached).
 # Changed chapters run first in parallel, one per core, into the same cache
@@ -66,3 +69,11 @@ strip: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The public side (book/for-instructors.md). The site build writes the student kit into
+# the site itself (publish/site.py). Both commands fail if a private line got in.
+public: $(STAMP)
+	$(BIN)/python -m publish.public_tree
+
+kit: $(STAMP)
+	$(BIN)/python -m publish.kit

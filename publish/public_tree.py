@@ -9,8 +9,9 @@ Published: the book (chapters, pages, ``nnlearn``, the site's extensions), the r
 ``exercises/``, this ``publish/`` package (the site's kit and ``make public`` itself), the
 benchmarks, the test suite without its private corpora, and the files the README's two
 commands need (Makefile, requirements, ``pyproject.toml``, ``_config.yml``, ``_toc.yml``,
-``.ci/run``). In ``README.md`` and ``CONTRIBUTING.md``, blocks between
-``<!-- instructors only -->`` and ``<!-- end instructors only -->`` are dropped.
+``.ci/run``). In ``README.md`` and ``CONTRIBUTING.md``, blocks between lines
+``<!-- instructors only -->`` and ``<!-- end instructors only -->`` are dropped, and so is
+any other line holding ``<!-- instructors only -->`` (a table row, say).
 
 Left out: ``solutions/`` (answers, hidden tests, rubrics), ``autograder/`` (the grading
 tools and their working state: gradebook, submissions, feedback, grades, class lists),
@@ -54,7 +55,8 @@ PUBLISHED_FILES = {"README.md", "CONTRIBUTING.md", "Makefile", "requirements.txt
                    "pyproject.toml", "_config.yml", "_toc.yml", ".gitignore", "LICENSE", "LICENSE.md"}
 NEVER = re.compile(r"(^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|[^/]*\.egg-info)(/|$)|\.pyc$")
 WALK_SKIP = {".git", ".venv", "_build"}
-INSTRUCTORS_ONLY = re.compile(r"[ \t]*<!-- instructors only -->.*?<!-- end instructors only -->[ \t]*\n?", re.S)
+INSTRUCTORS_ONLY = re.compile(r"^[ \t]*<!-- instructors only -->[ \t]*\n.*?<!-- end instructors only -->[ \t]*\n?"
+                              r"|^[^\n]*<!-- instructors only -->[^\n]*\n?", re.S | re.M)
 EDITED = {"README.md", "CONTRIBUTING.md"}
 
 

@@ -49,7 +49,7 @@ def pytest_configure(config):
 
 class _PrivateSideModule(pytest.Module):
     def collect(self):
-        pytest.skip(WHY_SKIPPED)
+        pytest.skip(f"{self.path.name} {WHY_SKIPPED}")
 
 
 def pytest_pycollect_makemodule(module_path, parent):
