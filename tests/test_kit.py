@@ -158,7 +158,7 @@ def test_one_command_sets_up_the_course_and_opens_jupyterlab_with_only_python(ki
                            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, start_new_session=True)
     try:
-        status, deadline = None, time.monotonic() + 120
+        status, deadline = None, time.monotonic() + 300
         while status is None and time.monotonic() < deadline and lab.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/book?token={token}",
