@@ -69,6 +69,7 @@ def test_the_kit_is_the_same_zip_from_the_same_sources(kit_zip, tmp_path):
     assert again.read_bytes() == kit_zip.read_bytes()
 
 
+@pytest.mark.site
 def test_the_site_offers_the_kit_from_the_students_page_and_the_introduction():
     if not (SITE / "index.html").exists():
         pytest.fail("no built site in _build/html: run `make book` (make test does it first)")

@@ -98,6 +98,7 @@ def plant(secret_line, how):
 
 
 @pytest.mark.private
+@pytest.mark.site
 def test_a_hidden_test_planted_in_a_copy_of_the_site_is_caught(secrets, tmp_path):
     page = SITE / "book" / "06_backpropagation.html"
     if not page.exists():
@@ -159,6 +160,7 @@ def test_solution_code_or_a_private_path_planted_in_the_public_tree_is_caught(se
 # --- the three artefacts are clean -------------------------------------------------------------
 
 @pytest.mark.private
+@pytest.mark.site
 def test_the_site_holds_no_private_line(secrets):
     if not (SITE / "index.html").exists():
         pytest.fail("no built site in _build/html: run `make book` (make test does it first)")
