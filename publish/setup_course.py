@@ -88,7 +88,13 @@ def set_up(env, kit=KIT, dry_run=False, system_site_packages=False):
     if not python.exists():
         print(f"Creating the course's Python environment in {env}", flush=True)
         if not dry_run:
-            venv.EnvBuilder(with_pip=True, system_site_packages=system_site_packages).create(str(env))
+            try:
+                venv.EnvBuilder(with_pip=True, system_site_packages=system_site_packages).create(str(env))
+            except (subprocess.CalledProcessError, OSError) as err:
+                raise SystemExit(f"Could not create the environment in {env}: {err}. On Debian and "
+                                 "Ubuntu, Python's venv module is a separate package: install it "
+                                 "(sudo apt install python3-venv), delete the folder "
+                                 f"{env} and run this script again.") from None
     stamp = Path(env) / STAMP
     if stamp.exists() and stamp.read_text() == fingerprint(kit):
         print("The environment is up to date.")
@@ -140,7 +146,13 @@ def main(argv=None):
         if not (KIT / name).exists():
             raise SystemExit(f"{KIT / name} is missing: unzip the whole student kit and run "
                              "setup_course.py from inside it")
-    python = set_up(args.venv, KIT, args.dry_run, args.system_site_packages)
+    try:
+        python = set_up(args.venv, KIT, args.dry_run, args.system_site_packages)
+    except subprocess.CalledProcessError as err:
+        raise SystemExit(f"\nSet-up stopped: {' '.join(map(str, err.cmd))} failed (exit code "
+                         f"{err.returncode}; its message is above). If it could not download a "
+                         "package, check the internet connection. Then run this script again: it "
+                         "goes on from where it stopped.") from None
     if args.exchange and not args.dry_run:
         print(f"nbgrader will use the exchange {args.exchange}: {write_exchange_config(KIT, args.exchange)}")
     if args.check and not args.dry_run:

@@ -173,3 +173,31 @@ def test_one_command_sets_up_the_course_and_opens_jupyterlab_with_only_python(ki
         os.killpg(lab.pid, 15)
         out, _ = lab.communicate(timeout=30)
     assert "up to date" in out and "Installing" not in out, out[-2000:]
+
+
+def test_a_kit_without_its_files_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(setup, "KIT", tmp_path)
+    with pytest.raises(SystemExit, match=r"requirements\.txt is missing: unzip the whole student kit"):
+        setup.main(["--no-lab"])
+
+
+def test_a_failed_install_says_what_to_do(tmp_path, monkeypatch):
+    """pip failing (no network, say) ends with a message, not a traceback; no stamp is left,
+    so the next run installs again."""
+    env = tmp_path / "env"
+    fake_python = setup.venv_python(env)
+    fake_python.parent.mkdir(parents=True)
+    fake_python.write_text("")
+
+    def failing(command, dry_run=False, **kwargs):
+        raise subprocess.CalledProcessError(1, [str(c) for c in command])
+
+    kit_folder = tmp_path / "kit"
+    (kit_folder / "book").mkdir(parents=True)
+    for name in ("requirements.txt", "pyproject.toml"):
+        (kit_folder / name).write_text("")
+    monkeypatch.setattr(setup, "KIT", kit_folder)
+    monkeypatch.setattr(setup, "run", failing)
+    with pytest.raises(SystemExit, match="failed.*check the internet connection.*run this script again"):
+        setup.main(["--venv", str(env), "--no-lab"])
+    assert not (env / setup.STAMP).exists()
