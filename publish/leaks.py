@@ -56,6 +56,10 @@ PUBLIC_BY_DESIGN = {
         "nnlearn.network.backward, the formula chapter 6 derives and imports",
     "x, y = rng.normal(size=3), rng.normal(size=2)": "random test inputs, as in the unit tests",
     "X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))": "random test inputs, as in the unit tests",
+    "y, y_hat = rng.normal(size=shape), rng.normal(size=shape)": "random test inputs, as in the unit tests",
+    "order = rng.permutation(len(X))": "the minibatch loop of nnlearn.network, which chapter 6 uses",
+    "for start in range(0, len(X), batch_size):": "the minibatch loop of nnlearn.network",
+    "rows = order[start:start + batch_size]": "the minibatch loop of nnlearn.network",
 }
 
 # Paths no public artefact may hold, whatever their content.
