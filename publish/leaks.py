@@ -90,8 +90,9 @@ def skeleton(text):
 @dataclass(frozen=True)
 class Secret:
     skeleton: str
-    where: str          # "solutions/backprop/backprop.ipynb, cell test_forward"
+    where: str          # "solutions/backprop/backprop.ipynb, cell test_forward (hidden test)"
     line: str           # the line as written, for the report
+    kind: str           # solution, hidden test, mark scheme, written answer
 
 
 def _cells(notebook):
@@ -111,9 +112,14 @@ def _fragments(line):
     return [p for p in re.split(r"(?<=[.!?;:])\s+", line) if p.strip()]
 
 
+KINDS = {"### BEGIN SOLUTION": "solution", "### BEGIN HIDDEN TESTS": "hidden test",
+         "=== BEGIN MARK SCHEME ===": "mark scheme"}
+
+
 def private_parts(cell):
-    """The private lines of one source cell, as written. Maths is left out of written
-    answers: it is the course's notation, and a page typesets it into something else."""
+    """The private lines of one source cell, as written, each with its kind: "solution",
+    "hidden test", "mark scheme" or "written answer". Maths is left out of written answers:
+    it is the course's notation, and a page typesets it into something else."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     source = _source(cell)
     if cell.get("cell_type") == "markdown":
@@ -121,16 +127,19 @@ def private_parts(cell):
     lines = source.splitlines()
     has_markers = any(line.strip().startswith(begin) for line in lines for begin, _ in REGIONS)
     if meta.get("solution") and not has_markers:
-        return [line for line in lines if line.strip()]        # a written answer: all of it
-    found, inside = [], None
+        kind = "written answer" if cell.get("cell_type") == "markdown" else "solution"
+        return [(kind, line) for line in lines if line.strip()]       # all of it
+    found, inside, kind = [], None, None
     for line in lines:
         stripped = line.strip()
         if inside is None:
-            inside = next((end for begin, end in REGIONS if stripped.startswith(begin)), None)
+            begin = next((b for b, _ in REGIONS if stripped.startswith(b)), None)
+            if begin:
+                inside, kind = dict(REGIONS)[begin], KINDS[begin]
         elif stripped.startswith(inside):
             inside = None
         else:
-            found.append(line)
+            found.append((kind, line))
     return found
 
 
@@ -156,11 +165,11 @@ def private_lines(root=ROOT):
         for k, cell in enumerate(_cells(notebook)):
             name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"#{k}"
             least = PROSE_DISTINCTIVE if cell.get("cell_type") == "markdown" else DISTINCTIVE
-            for line in private_parts(cell):
+            for kind, line in private_parts(cell):
                 for piece in _fragments(line):
                     key = skeleton(piece)
                     if len(key) >= least and key not in public and key not in secrets and key not in allowed:
-                        secrets[key] = Secret(key, f"{rel}, cell {name}", piece.strip())
+                        secrets[key] = Secret(key, f"{rel}, cell {name} ({kind})", piece.strip(), kind)
     return secrets
 
 

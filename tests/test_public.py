@@ -42,9 +42,10 @@ def kit_zip(tmp_path_factory):
     return kit.build(tmp_path_factory.mktemp("kit") / kit.ZIP_NAME, ROOT)
 
 
-def of_kind(secrets, where):
-    """The secrets read from the cells whose grade id matches ``where`` (a regex)."""
-    return [s for s in secrets.values() if re.search(where, s.where)]
+def of_kind(secrets, kind, where=""):
+    """The secrets of one kind (solution, hidden test, written answer) read from the
+    notebooks whose path matches ``where`` (a regex)."""
+    return [s for s in secrets.values() if s.kind == kind and re.search(where, s.where)]
 
 
 # --- the reader of solutions/ -----------------------------------------------------------------
@@ -54,10 +55,10 @@ def test_every_kind_of_private_line_is_read(secrets):
     """Solution code, hidden tests and written model answers all count as private; lines
     of the released copies do not."""
     assert len(secrets) > 100, f"only {len(secrets)} private lines read from solutions/"
-    solution_cells = of_kind(secrets, r"cell (sigmoid|forward|backward|newton_step)$")
-    hidden = of_kind(secrets, r"cell test_")
-    answers = of_kind(secrets, r"reflection\.ipynb, cell q\d")
-    assert solution_cells and hidden and answers, (len(solution_cells), len(hidden), len(answers))
+    counts = {kind: len(of_kind(secrets, kind, r"^solutions/")) for kind in ("solution", "hidden test",
+                                                                         "written answer")}
+    assert all(n >= 5 for n in counts.values()), counts
+    assert of_kind(secrets, "written answer", "reflection"), "no model answer read from reflection"
     released = leaks.public_skeleton(ROOT)
     assert not [s for s in secrets.values() if s.skeleton in released]
     assert all(len(s.skeleton) >= leaks.DISTINCTIVE for s in secrets.values())
@@ -70,9 +71,10 @@ def test_private_parts_of_a_cell():
             "source": "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS"}
     answer = {"cell_type": "markdown", "metadata": {"nbgrader": {"solution": True, "grade": True}},
               "source": "The model answer, with $\\nabla L$ in it.\n\nRubric: 1 point."}
-    assert [x.strip() for x in leaks.private_parts(code)] == ["return secret(x)"]
-    assert leaks.private_parts(test) == ["assert f(2) == 4"]
-    assert leaks.private_parts(answer) == ["The model answer, with ", " in it.", "Rubric: 1 point."]
+    assert [(k, x.strip()) for k, x in leaks.private_parts(code)] == [("solution", "return secret(x)")]
+    assert leaks.private_parts(test) == [("hidden test", "assert f(2) == 4")]
+    assert leaks.private_parts(answer) == [("written answer", x)
+                                           for x in ["The model answer, with ", " in it.", "Rubric: 1 point."]]
 
 
 def test_a_skeleton_survives_rendering():
@@ -103,7 +105,7 @@ def test_a_hidden_test_planted_in_a_copy_of_the_site_is_caught(secrets, tmp_path
     page = SITE / "book" / "06_backpropagation.html"
     if not page.exists():
         pytest.fail("no built site in _build/html: run `make book` (make test does it first)")
-    secret = of_kind(secrets, r"backprop\.ipynb, cell test_")[0]
+    secret = of_kind(secrets, "hidden test", r"backprop\.ipynb")[0]
     copy = tmp_path / "html"
     (copy / "book").mkdir(parents=True)
     text = page.read_text(encoding="utf-8")
@@ -117,7 +119,7 @@ def test_a_hidden_test_planted_in_a_copy_of_the_site_is_caught(secrets, tmp_path
 
 @pytest.mark.private
 def test_a_model_answer_planted_in_a_copy_of_the_kit_is_caught(secrets, kit_zip, tmp_path):
-    secret = of_kind(secrets, r"reflection\.ipynb, cell q\d")[0]
+    secret = of_kind(secrets, "written answer", r"reflection\.ipynb")[0]
     before = set(leaks.scan([kit_zip], secrets))
     copy = tmp_path / kit.ZIP_NAME
     with zipfile.ZipFile(kit_zip) as src, zipfile.ZipFile(copy, "w") as dst:
@@ -141,7 +143,7 @@ def test_a_model_answer_planted_in_a_copy_of_the_kit_is_caught(secrets, kit_zip,
 @pytest.mark.private
 def test_solution_code_or_a_private_path_planted_in_the_public_tree_is_caught(secrets, tree, tmp_path):
     out, _, _ = tree
-    secret = of_kind(secrets, r"cell (forward|backward)$")[0]
+    secret = of_kind(secrets, "solution", r"backprop\.ipynb")[0]
     copy = tmp_path / "tree"
     shutil.copytree(out, copy)
     before = {str(f) for f in leaks.scan([copy], secrets)}
