@@ -1,4 +1,4 @@
-"""Grade every submission of an assignment, safely: ``python autograder/grade.py ASSIGNMENT``.
+"""Grade every submission of an assignment, safely: ``python -m autograder.grade ASSIGNMENT``.
 
 The hardened replacement for ``nbgrader autograde`` (book/for-instructors.md has
 the whole story). Each student's notebook runs in a sandbox of its own; the tests
@@ -7,9 +7,9 @@ row in the export, with a score and a status. Run it from the course root as roo
 (for the sandbox), after ``nbgrader generate_assignment`` and ``nbgrader collect``
 (or ``zip_collect``)::
 
-    sudo .venv/bin/python autograder/grade.py backprop            # all students
-    sudo .venv/bin/python autograder/grade.py backprop --student alice --student bob
-    .venv/bin/python autograder/grade.py --help
+    sudo .venv/bin/python -m autograder.grade backprop            # all students
+    sudo .venv/bin/python -m autograder.grade backprop --student alice --student bob
+    .venv/bin/python -m autograder.grade --help
 
 It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
 folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,
@@ -29,12 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:
-    sys.path.insert(0, str(HERE.parent))
+from .secure import plan as plans
+from .secure import rpc, runner, sandbox, store
 
-from autograder.secure import plan as plans  # noqa: E402
-from autograder.secure import runner, sandbox, store  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 STUDENT_FILE_LIMIT = 10 * 2**20       # a file handed in beside the notebook, copied into the sandbox
 STUDENT_FILES_TOTAL = 50 * 2**20
@@ -52,7 +50,7 @@ def parse_size(text):
 
 def arguments(argv=None):
     p = argparse.ArgumentParser(
-        prog="autograder/grade.py",
+        prog="python -m autograder.grade",
         description="Grade an assignment's submissions in sandboxes, with the tests outside them.")
     p.add_argument("assignment", help="the assignment to grade (as in solutions/ and the gradebook)")
     p.add_argument("--student", action="append", default=[],
@@ -217,7 +215,6 @@ def preflight(isolation, limits, coursedir):
     box = sandbox.Sandbox(isolation, 0, limits, stage)
     try:
         box.start(time.monotonic() + 60)
-        from autograder.secure import rpc
         peer = rpc.Peer(box.channel, "t", lambda: time.monotonic() + 30)
         secrets = [str(Path(coursedir.root) / coursedir.source_directory),
                    str(Path(coursedir.root) / coursedir.submitted_directory),

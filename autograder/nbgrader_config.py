@@ -75,10 +75,13 @@ c.FileNameCollectorPlugin.named_regexp = (
 # Stock feedback shows every test cell as the autograder ran it, hidden tests
 # and tracebacks included. HideHiddenTests removes the hidden-test regions and
 # reduces each failing test cell's traceback to its error message.
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+# nbgrader execs this file with its own sys.path: the repository root makes the
+# package `autograder` importable (the one sys.path edit of the package).
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
-from nnl_feedback import HideHiddenTests  # noqa: E402
+
+from autograder.nnl_feedback import HideHiddenTests  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

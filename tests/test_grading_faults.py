@@ -14,7 +14,7 @@ Fast checks of the parts:
 * without root, the isolation falls back and says why; a sandbox that cannot start
   is an error of the machine, and leaves nothing behind.
 
-Slow checks, on a real course graded by ``autograder/grade.py``:
+Slow checks, on a real course graded by ``python -m autograder.grade``:
 
 * a re-grade never leaves a stale score: an honest notebook replaced by one that
   crashes, then by a corrupt file, then by nothing, then by the honest one again;
@@ -36,11 +36,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from assignment_helpers import ROOT, SOLUTIONS, read_nb, student_copy
+from assignment_helpers import SOLUTIONS, read_nb, student_copy
+from autograder.secure import codec, plan, proxies, rpc, sandbox
 from grading_helpers import GRADE, GradingCourse, namespaces_available
-
-sys.path.insert(0, str(ROOT))
-from autograder.secure import codec, plan, proxies, rpc, sandbox  # noqa: E402
 
 
 # --- the codec ----------------------------------------------------------------------------
@@ -391,7 +389,7 @@ def test_a_locked_gradebook_delays_the_writes_and_loses_none(course):
     locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(course.root / "autograder" / "gradebook.db")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     args = [a for s in students for a in ("--student", s)]
-    grader = subprocess.Popen([sys.executable, str(GRADE), "activations", *args, "--jobs", "2"], cwd=course.root,
+    grader = subprocess.Popen([*GRADE, "activations", *args, "--jobs", "2"], cwd=course.root,
                               env={**course.env(), "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     output, hit = [], False
