@@ -19,7 +19,6 @@ folders and gradebook) and writes, under ``autograder/``: the gradebook's scores
 
 import argparse
 import concurrent.futures as futures
-import datetime
 import json
 import multiprocessing
 import os
@@ -29,8 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import statuses
 from .secure import plan as plans
-from .secure import rpc, runner, sandbox, store
+from .secure import codec, rpc, runner, sandbox, store
+from .secure.results import Result
 
 HERE = Path(__file__).resolve().parent
 
@@ -173,10 +174,8 @@ def grade_one(student):
     try:
         return _grade_one(student)
     except Exception as err:   # a fault of the grader's: that submission is flagged, the batch goes on
-        result = broken(JOB, student)
-        result["message"] = f"the grader failed on this submission: {type(err).__name__}: {err}"
-        result["notebook_json"] = None
-        return result
+        return Result.grader_error(student, JOB.assignment,
+                                   f"the grader failed on this submission: {type(err).__name__}: {err}")
 
 
 def _grade_one(student):
@@ -185,7 +184,7 @@ def _grade_one(student):
     submission = plans.read_submission(folder, student, job.assignment.notebook)
     stage = None
     try:
-        if submission.status == "ok":
+        if submission.status == statuses.OK:
             stage = stage_student_files(folder, submission.path)
             submission.folder_for_sandbox = stage
         result = runner.grade_submission(job.assignment, submission, job.isolation, slot, job.limits,
@@ -193,9 +192,8 @@ def _grade_one(student):
     finally:
         if stage:
             shutil.rmtree(stage, ignore_errors=True)
-    result["graded_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    result["notebook_json"] = None if submission.notebook is None else json.dumps(submission.notebook)
-    return result
+    result.notebook_json = None if submission.notebook is None else json.dumps(submission.notebook)
+    return result.stamp()
 
 
 # --- the batch ---------------------------------------------------------------------------
@@ -215,7 +213,7 @@ def preflight(isolation, limits, coursedir):
     box = sandbox.Sandbox(isolation, 0, limits, stage)
     try:
         box.start(time.monotonic() + 60)
-        peer = rpc.Peer(box.channel, "t", lambda: time.monotonic() + 30)
+        peer = rpc.Peer(box.channel, codec.TRUSTED, lambda: time.monotonic() + 30)
         secrets = [str(Path(coursedir.root) / coursedir.source_directory),
                    str(Path(coursedir.root) / coursedir.submitted_directory),
                    coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
@@ -223,7 +221,7 @@ def preflight(isolation, limits, coursedir):
         probe = ("import os, socket\nseen = any(os.path.exists(p) for p in %r)\n"
                  "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
                  "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % secrets
-        reply, _ = peer.request({"op": "run_cell", "source": probe})
+        reply, _ = peer.request({"op": rpc.Op.RUN_CELL, "source": probe})
         uid, seen, net = reply.get("stdout", "").split()[:3]
     except Exception as err:
         raise SystemExit(f"error: the sandbox does not work on this machine: {err}") from None
@@ -261,7 +259,7 @@ def main(argv=None):
     failures = []
 
     def save(result):
-        notebook = result.pop("notebook_json", None)
+        notebook, result.notebook_json = result.notebook_json, None
         plan = None
         if notebook is not None:
             import nbformat
@@ -269,11 +267,11 @@ def main(argv=None):
         try:
             out.save(result, None, plan)
         except Exception as err:    # one submission that cannot be written must not stop the rest
-            failures.append(f"{result['student']}: {type(err).__name__}: {err}")
-            print(f"error: could not save {result['student']}: {err}", file=sys.stderr)
+            failures.append(f"{result.student}: {type(err).__name__}: {err}")
+            print(f"error: could not save {result.student}: {err}", file=sys.stderr)
         results.append(result)
-        say(f"  {result['student']:<24} {result['status']:<16} {result['score']:g}/{result['max_score']:g}"
-            f"  {result['seconds']:.1f} s" + (f"  {result['message'][:90]}" if result["message"] else ""))
+        say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
+            f"  {result.seconds:.1f} s" + (f"  {result.message[:90]}" if result.message else ""))
 
     if jobs == 1:
         init_worker(job, _SingleSlot())
@@ -290,7 +288,7 @@ def main(argv=None):
     store.hand_back(str(csv_path), out.owner)
     counts = {}
     for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        counts[r.status] = counts.get(r.status, 0) + 1
     print(f"graded {len(results)} submissions of {assignment.name} in {elapsed:.1f} s with {jobs} job(s): "
           f"{elapsed / max(1, len(results)):.2f} s per submission; "
           + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
@@ -330,18 +328,11 @@ def run_pool(job, students, jobs, save):
                 except futures.process.BrokenProcessPool:
                     attempts[student] = attempts.get(student, 0) + 1
                     if attempts[student] >= 2:
-                        save(broken(job, student))
+                        save(Result.grader_error(student, job.assignment,
+                                                 "the grader's worker process died twice on this submission"))
                     else:
                         pending.append(student)
     return
-
-
-def broken(job, student):
-    return {"student": student, "assignment": job.assignment.name, "status": "grader_error",
-            "message": "the grader's worker process died twice on this submission", "notes": [],
-            "tests": {}, "cells": [], "score": 0.0, "max_score": job.assignment.max_auto, "seconds": 0.0,
-            "timestamp": None, "answers": {},
-            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from .. import statuses
+
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 
 
@@ -121,7 +123,7 @@ def assignment_from_source(source_path, name):
 class Submission:
     student: str
     folder: Path
-    status: str = "ok"          # or not_submitted, empty, missing_notebook, malformed
+    status: str = statuses.OK   # or NOT_SUBMITTED, EMPTY, MISSING_NOTEBOOK, MALFORMED
     message: str = ""
     notebook: object = None     # the nbformat notebook
     path: Path = None
@@ -134,7 +136,7 @@ def read_submission(folder, student, notebook_name):
     folder = Path(folder)
     sub = Submission(student, folder)
     if not folder.is_dir():
-        sub.status = "not_submitted"
+        sub.status = statuses.NOT_SUBMITTED
         sub.message = "nothing was handed in for this assignment"
         return sub
     stamp = folder / "timestamp.txt"
@@ -143,7 +145,7 @@ def read_submission(folder, student, notebook_name):
     files = sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts
                    and p.name != "timestamp.txt")
     if not files:
-        sub.status = "empty"
+        sub.status = statuses.EMPTY
         sub.message = "the submission folder is empty: no notebook was handed in"
         return sub
     expected = folder / f"{notebook_name}.ipynb"
@@ -157,30 +159,30 @@ def read_submission(folder, student, notebook_name):
             sub.notes.append(f"the notebook was handed in as '{path.relative_to(folder)}' instead of "
                              f"'{notebook_name}.ipynb'; it was graded under that name")
         elif notebooks:
-            sub.status = "missing_notebook"
+            sub.status = statuses.MISSING_NOTEBOOK
             sub.message = (f"no '{notebook_name}.ipynb' in the submission, and several other notebooks "
                            f"({names}): hand in one notebook named '{notebook_name}.ipynb'")
             return sub
         else:
-            sub.status = "missing_notebook"
+            sub.status = statuses.MISSING_NOTEBOOK
             sub.message = (f"no notebook in the submission (found: {names}): hand in "
                            f"'{notebook_name}.ipynb'")
             return sub
     sub.path = path
     size = path.stat().st_size
     if size > MAX_NOTEBOOK_BYTES:
-        sub.status = "malformed"
+        sub.status = statuses.MALFORMED
         sub.message = f"the notebook is {size / 2**20:.0f} MB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MB accepted"
         return sub
     text = path.read_bytes().decode("utf-8", "replace")
     if not text.strip():
-        sub.status = "malformed"
+        sub.status = statuses.MALFORMED
         sub.message = f"'{path.name}' is an empty file, not a notebook"
         return sub
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
-        sub.status = "malformed"
+        sub.status = statuses.MALFORMED
         sub.message = (f"'{path.name}' is not a readable notebook: its JSON is broken at line {err.lineno}, "
                        f"column {err.colno} ({err.msg}); open it in Jupyter or a text editor to repair it, "
                        "or hand in an earlier copy")
@@ -193,7 +195,7 @@ def read_submission(folder, student, notebook_name):
             if cell.get("cell_type") not in ("code", "markdown", "raw") or not isinstance(cell.get("source"), str):
                 raise ValueError("a cell without a type or a source")
     except Exception as err:  # nbformat raises many kinds
-        sub.status = "malformed"
+        sub.status = statuses.MALFORMED
         sub.message = f"'{path.name}' is JSON but not a Jupyter notebook ({str(err)[:200]})"
         return sub
     sub.notebook = nb
