@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import statuses
+from . import limits, statuses
 from .secure import plan as plans
 from .secure import codec, rpc, runner, sandbox, store
 from .secure.results import Result
@@ -58,13 +58,16 @@ def arguments(argv=None):
                    help="grade only this student (repeat for several); default: everyone")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="submissions graded at the same time (default: the number of cores)")
-    p.add_argument("--cell-timeout", type=float, default=60.0,
-                   help="seconds one cell or one test may run (default 60)")
-    p.add_argument("--notebook-timeout", type=float, default=180.0,
-                   help="seconds a whole notebook may run, restarts included (default 180)")
-    p.add_argument("--memory", default="2G", help="memory (address space) per notebook (default 2G)")
-    p.add_argument("--max-output", default="1M", help="characters a notebook may print in all (default 1M)")
-    p.add_argument("--processes", type=int, default=64, help="processes and threads per notebook (default 64)")
+    p.add_argument("--cell-timeout", type=float, default=limits.CELL_TIMEOUT,
+                   help=f"seconds one cell or one test may run (default {limits.CELL_TIMEOUT:g})")
+    p.add_argument("--notebook-timeout", type=float, default=limits.NOTEBOOK_TIMEOUT,
+                   help=f"seconds a whole notebook may run, restarts included (default {limits.NOTEBOOK_TIMEOUT:g})")
+    p.add_argument("--memory", default=limits.MEMORY,
+                   help=f"memory (address space) per notebook (default {limits.MEMORY})")
+    p.add_argument("--max-output", default=limits.MAX_OUTPUT,
+                   help=f"characters a notebook may print in all (default {limits.MAX_OUTPUT})")
+    p.add_argument("--processes", type=int, default=limits.PROCESSES,
+                   help=f"processes and threads per notebook (default {limits.PROCESSES})")
     p.add_argument("--isolation", choices=["auto", "none"], default="auto",
                    help="auto: namespaces and a separate uid when run as root; none: no sandbox "
                         "(the notebook runs as you, can read your files and use the network)")

@@ -16,18 +16,46 @@ import warnings
 
 import numpy as np
 
+SETUP_MODULE = "setup_cell"      # the module the setup cell's helpers say they come from
+FLOATING_POINT = ("overflow", "invalid value", "divide by zero")
+
+# The functions whose task demands numerical stability, assignment by assignment: a
+# floating-point RuntimeWarning from one of them fails the check that caused it (the
+# students' page lists them too). Any other warning costs no marks.
+STABLE = {
+    "activations": ["sigmoid"],
+    "gradient_descent": ["softmax", "cross_entropy"],
+    "backprop": [],
+    "newton": [],
+}
+MUST_BE_STABLE = []              # in a notebook: its assignment's STABLE list
+PROVIDED = []                    # in a notebook: the setup cell's helpers
+
 HEADER = """\
 # Setup: run this cell first. It is locked: the grader restores it before grading.
-# The functions below serve the self-checks; you may call them too.
+# The functions below serve the self-checks and your experiments. A graded function
+# must do its own work: one that calls them (or nnlearn) scores nothing for that part.
 import types
 import warnings
 
 import numpy as np"""
 
+RULE = """\
+# A floating-point RuntimeWarning (overflow, invalid value, divide by zero) from these
+# functions fails their checks: their tasks ask for numerical stability. Any other
+# warning costs no marks."""
+
+FOOTER = (
+    "# The helpers above are the notebook's: marked so, `reach` tells them from your code.\n"
+    "PROVIDED = [{names}]\n"
+    "for _helper in PROVIDED:\n"
+    '    _helper.__module__ = "{module}"')
+
 
 def reach(f):
-    """What f can reach by name: the names its code uses, and the objects they and its
-    closure refer to, following the functions defined in this notebook."""
+    """What f can reach by name: the names its code uses, and the objects they, its
+    default arguments and its closure refer to, following the functions defined in
+    this notebook."""
     names, objects, todo, seen = set(), [], [f], set()
     while todo:
         g = todo.pop()
@@ -46,6 +74,8 @@ def reach(f):
         names |= own
         space = getattr(g, "__globals__", {})
         todo.extend(space[n] for n in own if n in space)
+        todo.extend(getattr(g, "__defaults__", None) or ())
+        todo.extend((getattr(g, "__kwdefaults__", None) or {}).values())
         for cell in getattr(g, "__closure__", None) or ():
             try:
                 todo.append(cell.cell_contents)
@@ -62,6 +92,20 @@ def uses_nnlearn(f):
             or any(module_name(g).split(".")[0] == "nnlearn" for g in objects))
 
 
+def borrowed(f):
+    """The code this notebook provides that f hands its work to: the helpers of this
+    cell it uses, and "nnlearn" if it uses the course library ([] if none)."""
+    names, objects = reach(f)
+    used = []
+    if any(module_name(g) == "setup_cell" for g in objects):
+        mine = {getattr(h, "__name__", "") for h in PROVIDED}
+        used += sorted(n for n in names if n in mine) or ["a helper of the setup cell"]
+    if (any(n.split(".")[0] == "nnlearn" for n in names)
+            or any(module_name(g).split(".")[0] == "nnlearn" for g in objects)):
+        used.append("nnlearn")
+    return used
+
+
 def module_name(obj):
     """The name of the module obj is, or was defined in ("" if none)."""
     if isinstance(obj, types.ModuleType):
@@ -73,25 +117,56 @@ def module_name(obj):
 
 
 def call(f, *args, context=""):
-    """f(*args) with warnings turned into errors, and any error restated in one line
-    (the original error, with the line of your code it came from, is shown above it)."""
+    """f(*args), checked as the grader checks it: f must do its own work (not hand it to
+    this cell's helpers or to nnlearn); a floating-point warning from a function of
+    MUST_BE_STABLE fails, naming the input; any other warning is only reported; an
+    error is restated in one line (the original error, with the line of your code it
+    came from, is shown above it)."""
     name = getattr(f, "__name__", "the function")
     where = f" {context}" if context else ""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    used = borrowed(f)
+    if used == ["nnlearn"]:
+        raise AssertionError(f"{name} uses nnlearn: write it in plain NumPy")
+    if used:
+        raise AssertionError(
+            f"{name} uses {', '.join(used)}, which the notebook provides for its self-checks: "
+            "write the computation yourself (a function that hands it over scores nothing here)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            return f(*args)
+            value = f(*args)
         except NotImplementedError:
             raise AssertionError(f"{name} is not implemented yet") from None
-        except Warning as w:
-            raise AssertionError(
-                f"{name}{where} gave a warning ({type(w).__name__}: {w}); "
-                "a warning counts as a failure") from w
         except Exception as err:
             hint = ""
             if isinstance(err, ValueError) and ("matmul" in str(err) or "shapes" in str(err)):
                 hint = " (the shapes in a matrix product do not match)"
             raise AssertionError(f"{name}{where} raised {type(err).__name__}: {err}{hint}") from err
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if (name in MUST_BE_STABLE and issubclass(w.category, RuntimeWarning)
+                and any(kind in str(w.message) for kind in FLOATING_POINT)):
+            raise AssertionError(
+                f"{name}{where} gave a warning ({text}) for the input {describe_input(args)}; "
+                f"{name} must stay finite and warning-free for every input (its task asks for "
+                "numerical stability)")
+        print(f"Note: {name}{where} warned ({text}). Warnings cost no marks here, but find out why.")
+    return value
+
+
+def describe_input(args):
+    """The arguments of a call, short enough for a message."""
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray) and a.size > 6:
+            try:
+                parts.append(f"an array of shape {a.shape} with values from {a.min():.6g} to {a.max():.6g}")
+            except (TypeError, ValueError):
+                parts.append(f"an array of shape {a.shape}")
+        else:
+            text = repr(a)
+            parts.append(text if len(text) <= 120 else text[:117] + "...")
+    return ", ".join(parts)
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -147,7 +222,7 @@ def check_layers(got, expected, name, context="", top_down=True, tol=1e-6):
 
 # --- the cell, assignment by assignment --------------------------------------------------
 
-COMMON = [reach, uses_nnlearn, module_name, call]
+COMMON = [reach, uses_nnlearn, borrowed, module_name, call, describe_input]
 GRADCHECK = [numerical_gradient, relative_error]
 NETWORK = [random_network, check_layers]
 
@@ -163,4 +238,22 @@ def setup_source(assignment):
     """The source of ``assignment``'s setup cell."""
     if assignment not in HELPERS:
         raise KeyError(f"no setup cell is defined for {assignment!r}; known: {sorted(HELPERS)}")
-    return "\n\n\n".join([HEADER] + [inspect.getsource(f).rstrip("\n") for f in HELPERS[assignment]])
+    helpers = HELPERS[assignment]
+    rule = f"{RULE}\nMUST_BE_STABLE = {STABLE[assignment]!r}\nFLOATING_POINT = {FLOATING_POINT!r}"
+    footer = FOOTER.format(names=", ".join(f.__name__ for f in helpers), module=SETUP_MODULE)
+    return "\n\n\n".join([HEADER + "\n\n" + rule] + [inspect.getsource(f).rstrip("\n") for f in helpers]
+                          + [footer])
+
+
+def warnings_item(assignment):
+    """The "How to work" item of the notebook's introduction that states the rule on warnings."""
+    stable = STABLE.get(assignment, [])
+    if not stable:
+        return ("A warning costs no marks: the checks report it and go on. Still, find out why "
+                "your code warns.")
+    names = " and ".join(f"`{n}`" for n in stable)
+    verb = "asks" if len(stable) == 1 else "ask"
+    return ("A warning costs no marks, with one exception: a floating-point `RuntimeWarning` "
+            f"(overflow, invalid value, divide by zero) from {names}, whose task{'s' if len(stable) > 1 else ''} "
+            f"{verb} for numerical stability, fails that check, and the message names the input that "
+            "caused it. Make such code warning-free rather than silencing the warning.")

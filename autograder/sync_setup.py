@@ -2,7 +2,9 @@
 
 For every assignment that has a setup cell (:data:`autograder.notebook_setup.HELPERS`),
 the cell with grade id ``setup`` in ``solutions/<a>/<a>.ipynb`` gets the text of
-:func:`autograder.notebook_setup.setup_source`; then ``exercises/`` is regenerated with
+:func:`autograder.notebook_setup.setup_source`, and the "How to work" item of the
+introduction that states the rule on warnings gets
+:func:`autograder.notebook_setup.warnings_item`; then ``exercises/`` is regenerated with
 ``nbgrader generate_assignment`` in a temporary course (so the instructors' gradebook
 is not touched: after a change, release again as book/for-instructors.md says).
 
@@ -14,6 +16,7 @@ is not touched: after a change, release again as book/for-instructors.md says).
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,10 +25,12 @@ from pathlib import Path
 
 import nbformat
 
-from .notebook_setup import HELPERS, setup_source
+from .notebook_setup import HELPERS, setup_source, warnings_item
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP_ID = "setup"
+# the item of the introduction's "How to work" list that states the rule on warnings
+WARNINGS_ITEM = re.compile(r"^(\d+)\. (A warning counts as a failure|A warning costs no marks).*$", re.M)
 
 
 def notebook_path(folder, assignment):
@@ -40,6 +45,14 @@ def setup_cell(nb):
     return None
 
 
+def with_warnings_item(intro, assignment):
+    """The introduction with its item on warnings stated by the source (None if it has none)."""
+    match = WARNINGS_ITEM.search(intro)
+    if match is None:
+        return None
+    return intro[:match.start()] + f"{match.group(1)}. {warnings_item(assignment)}" + intro[match.end():]
+
+
 def disagreements(root=ROOT):
     """["<path>: why", ...] for every notebook whose setup cell is not the source's."""
     problems = []
@@ -49,11 +62,18 @@ def disagreements(root=ROOT):
             if not path.is_file():
                 problems.append(f"{path.relative_to(root)}: missing")
                 continue
-            cell = setup_cell(nbformat.read(str(path), as_version=4))
+            nb = nbformat.read(str(path), as_version=4)
+            cell = setup_cell(nb)
             if cell is None:
                 problems.append(f"{path.relative_to(root)}: no cell with grade id '{SETUP_ID}'")
             elif cell.source != setup_source(assignment):
                 problems.append(f"{path.relative_to(root)}: its setup cell differs from "
+                                "autograder/notebook_setup.py")
+            intro = with_warnings_item(nb.cells[0].source, assignment)
+            if intro is None:
+                problems.append(f"{path.relative_to(root)}: its introduction has no item on warnings")
+            elif intro != nb.cells[0].source:
+                problems.append(f"{path.relative_to(root)}: its introduction's item on warnings differs from "
                                 "autograder/notebook_setup.py")
     return problems
 
@@ -68,8 +88,13 @@ def write_sources(root=ROOT):
         if cell is None:
             raise SystemExit(f"error: {path} has no cell with grade id '{SETUP_ID}'; add one (a locked "
                              "code cell) as the notebook's first code cell")
-        if cell.source != setup_source(assignment):
+        intro = with_warnings_item(nb.cells[0].source, assignment)
+        if intro is None:
+            raise SystemExit(f"error: the introduction of {path} has no item on warnings (a line "
+                             "'N. A warning costs no marks...')")
+        if cell.source != setup_source(assignment) or intro != nb.cells[0].source:
             cell.source = setup_source(assignment)
+            nb.cells[0].source = intro
             path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
             changed.append(assignment)
     return changed
