@@ -210,7 +210,8 @@ def test_reach_sees_the_names_a_proxy_reports(tmp_path):
     setup = [c.source for c in read_nb(SOLUTIONS / "newton" / "newton.ipynb").cells
              if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"][0]
     student = ("def helper(H):\n    return np.linalg.inv(H)\n\n"
-               "def newton_step(grad, hess, x):\n    return x - np.linalg.solve(hess(x), grad(x)) + 0 * helper(hess(x))[0]\n")
+               "def newton_step(grad, hess, x):\n"
+               "    return x - np.linalg.solve(hess(x), grad(x)) + 0 * helper(hess(x))[0]\n")
     session = SandboxSession(sandbox.choose_isolation("none"), 0, sandbox.Limits(), str(tmp_path), 30, 60)
     try:
         session.start()

@@ -69,7 +69,8 @@ def test_a_large_input_is_named_by_its_shape_and_range():
 
 
 @pytest.mark.parametrize("assignment, name, source, args", [
-    ("gradient_descent", "cross_entropy", "def cross_entropy(y, y_hat):\n    return -float(np.sum(y * np.log(y_hat)))\n",
+    ("gradient_descent", "cross_entropy",
+     "def cross_entropy(y, y_hat):\n    return -float(np.sum(y * np.log(y_hat)))\n",
      (np.array([0.0, 1.0]), np.array([0.0, 1.0]))),
     ("gradient_descent", "softmax", "def softmax(z):\n    e = np.exp(z)\n    return e / e.sum()\n",
      (np.array([1000.0, 0.0]),)),
@@ -87,9 +88,11 @@ def test_the_same_warning_elsewhere_is_only_reported(capsys):
     assert "overflow" in capsys.readouterr().out
 
 
-COPY = "def numerical_grads(loss, W, b, eps=1e-6):\n    return {j: numerical_gradient(lambda M: loss({**W, j: M}, b), W[j]) for j in W}, {}\n"
+COPY = ("def numerical_grads(loss, W, b, eps=1e-6):\n"
+        "    return {j: numerical_gradient(lambda M: loss({**W, j: M}, b), W[j]) for j in W}, {}\n")
 HIDDEN = ("def _fd(f, x):\n    return numerical_gradient(f, x)\n\n"
-          "def numerical_grads(loss, W, b, eps=1e-6):\n    return {j: _fd(lambda M: loss({**W, j: M}, b), W[j]) for j in W}, {}\n")
+          "def numerical_grads(loss, W, b, eps=1e-6):\n"
+          "    return {j: _fd(lambda M: loss({**W, j: M}, b), W[j]) for j in W}, {}\n")
 ALIAS = "fd = numerical_gradient\n" + COPY.replace("numerical_gradient(", "fd(")
 DEFAULT = ("def numerical_grads(loss, W, b, eps=1e-6, fd=numerical_gradient):\n"
            "    return {j: fd(lambda M: loss({**W, j: M}, b), W[j]) for j in W}, {}\n")

@@ -95,15 +95,13 @@ class Encoder:
     already numbered (those of the request, when encoding a reply); ``export`` turns
     an object that is not data into a node (a handle, a module, an opaque)."""
 
-    def __init__(self, export, memo=None, next_oid=0, light=False):
+    def __init__(self, export, memo=None, next_oid=0):
         self.export = export
         self.memo = dict(memo or {})
         self.keep = []                     # keeps memo ids alive while encoding
         self.next_oid = next_oid
         self.blobs = []
         self.count = 0
-        self.light = light                 # introspection: describe the items of the top
-                                           # container, never copy their data
 
     def number(self, obj):
         oid = self.next_oid
@@ -136,8 +134,6 @@ class Encoder:
             return obj
         if id(obj) in self.memo and isinstance(obj, (list, dict, np.ndarray)):
             return [Tag.REF, self.memo[id(obj)]]
-        if self.light and depth > 0 and isinstance(obj, (list, dict, tuple, set, frozenset, np.ndarray, np.generic, str, bytes)):
-            return [Tag.OPAQUE, type(obj).__name__, type(obj).__module__, ""]
         if isinstance(obj, np.generic):
             if obj.dtype.kind not in SAFE_DTYPE_KINDS:
                 return self.export(obj)
@@ -171,9 +167,9 @@ class Encoder:
         return self.export(obj)
 
 
-def encode(obj, export, memo=None, next_oid=0, light=False):
+def encode(obj, export, memo=None, next_oid=0):
     """(tree, blobs, encoder) for one value."""
-    encoder = Encoder(export, memo, next_oid, light)
+    encoder = Encoder(export, memo, next_oid)
     tree = encoder.encode(obj)
     return tree, encoder.blobs, encoder
 

@@ -262,8 +262,8 @@ class Peer:
         raise NotImplementedError
 
     # -- encoding with this side's rules --
-    def encode(self, value, memo=None, next_oid=0, light=False):
-        return codec.encode(value, self.export, memo, next_oid, light)
+    def encode(self, value, memo=None, next_oid=0):
+        return codec.encode(value, self.export, memo, next_oid)
 
     def decode(self, tree, blobs, table=None):
         return codec.decode(tree, blobs, self.resolve, table)
