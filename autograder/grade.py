@@ -256,55 +256,63 @@ def main(argv=None):
         return 0
     jobs = max(1, min(args.jobs, len(students)))
     say(f"grading {len(students)} submissions of {assignment.name} with {jobs} job(s)")
-    out = store.Store(coursedir, assignment, course_id, args.lock_timeout, say)
+    saver = Saver(store.Store(coursedir, assignment, course_id, args.lock_timeout, say), assignment, say)
     started = time.monotonic()
-    results = []
+    if jobs == 1:
+        init_worker(job, _SingleSlot())
+        for student in students:
+            saver.save(grade_one(student))
+    else:
+        run_pool(job, students, jobs, saver.save)
+    elapsed = time.monotonic() - started
+    if not args.student:
+        saver.out.forget_others(set(students))
+    csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grading-report.csv"
+    manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
+    store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
+    store.hand_back(str(csv_path), saver.out.owner)
+    return saver.report(elapsed, jobs, waited + more, csv_path)
 
-    failures = []
 
-    def save(result):
+class Saver:
+    """The parent's side of a batch: writes each result as it comes, then sums up."""
+
+    def __init__(self, out, assignment, say):
+        self.out, self.assignment, self.say = out, assignment, say
+        self.results, self.failures = [], []
+
+    def save(self, result):
         notebook, result.notebook_json = result.notebook_json, None
         plan = None
         if notebook is not None:
             import nbformat
-            plan = plans.make_plan(assignment, nbformat.reads(notebook, as_version=4))
+            plan = plans.make_plan(self.assignment, nbformat.reads(notebook, as_version=4))
         try:
-            out.save(result, None, plan)
+            self.out.save(result, None, plan)
         except Exception as err:    # one submission that cannot be written must not stop the rest
-            failures.append(f"{result.student}: {type(err).__name__}: {err}")
+            self.failures.append(f"{result.student}: {type(err).__name__}: {err}")
             print(f"error: could not save {result.student}: {err}", file=sys.stderr)
-        results.append(result)
-        say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
-            f"  {result.seconds:.1f} s" + (f"  {result.message[:90]}" if result.message else ""))
+        self.results.append(result)
+        self.say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
+                 f"  {result.seconds:.1f} s" + (f"  {result.message[:90]}" if result.message else ""))
 
-    if jobs == 1:
-        init_worker(job, _SingleSlot())
-        for student in students:
-            save(grade_one(student))
-    else:
-        run_pool(job, students, jobs, save)
-    elapsed = time.monotonic() - started
-    if not args.student:
-        out.forget_others(set(students))
-    csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grading-report.csv"
-    manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
-    store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
-    store.hand_back(str(csv_path), out.owner)
-    counts = {}
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    print(f"graded {len(results)} submissions of {assignment.name} in {elapsed:.1f} s with {jobs} job(s): "
-          f"{elapsed / max(1, len(results)):.2f} s per submission; "
-          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    locked = out.gradebook.retries + waited + more
-    if locked and not failures:
-        print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
-    print(f"export: {csv_path}")
-    if failures:
-        print(f"error: {len(failures)} result(s) could not be saved; grade them again:\n  "
-              + "\n  ".join(failures), file=sys.stderr)
-        return 1
-    return 0
+    def report(self, elapsed, jobs, waited, csv_path):
+        """The summary lines; the command's exit status."""
+        counts = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        print(f"graded {len(self.results)} submissions of {self.assignment.name} in {elapsed:.1f} s with "
+              f"{jobs} job(s): {elapsed / max(1, len(self.results)):.2f} s per submission; "
+              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        locked = self.out.gradebook.retries + waited
+        if locked and not self.failures:
+            print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
+        print(f"export: {csv_path}")
+        if self.failures:
+            print(f"error: {len(self.failures)} result(s) could not be saved; grade them again:\n  "
+                  + "\n  ".join(self.failures), file=sys.stderr)
+            return 1
+        return 0
 
 
 class _SingleSlot:
