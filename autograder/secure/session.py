@@ -34,6 +34,7 @@ class SandboxSession:
         self.events = []
         self.notes = None             # where the notes of the current test go (a list), if any
         self.first_cell_error = None
+        self.reached = {}             # (generation, handle) -> what the function reaches
 
     # -- events and time --
     def event(self, status, message):
@@ -101,6 +102,7 @@ class SandboxSession:
         """Run one cell in the sandbox; its CellResult (None for an empty cell)."""
         if not entry.source.strip():
             return None
+        self.reached.clear()          # a cell may redefine what a function reaches
         self.start_deadline()
         try:
             reply, _ = self.peer.request({"op": rpc.Op.RUN_CELL, "source": entry.source})
@@ -175,9 +177,13 @@ class SandboxSession:
         return self.guarded(function.__name__, lambda: self.peer.call_remote(function.handle, args, kwargs))
 
     def reach(self, function):
-        """(names, modules) of what a student's function reaches, asked of the sandbox."""
+        """(names, modules) of what a student's function reaches, asked of the sandbox
+        once per function and run of the sandbox."""
         function = self.current(function)
-        return self.guarded(function.__name__, lambda: self.peer.ask_reach(function))
+        key = (self.generation, function.handle.hid)
+        if key not in self.reached:
+            self.reached[key] = self.guarded(function.__name__, lambda: self.peer.ask_reach(function))
+        return self.reached[key]
 
     def guarded(self, name, ask):
         """Ask the sandbox something on behalf of a test; losing it aborts the test."""
