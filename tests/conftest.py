@@ -35,10 +35,10 @@ def draw_without_warnings(make_figure):
 
 # --- the public tree (`make public`) has no solutions/ and no autograder/ ----------------------
 # Tests that need the instructors' side skip there, each saying why: every test module that
-# imports the assignment or grading helpers (they build courses from solutions/ and grade
-# with autograder/), and every test marked `private`.
+# imports autograder/ or the assignment or grading helpers (they build courses from
+# solutions/ and grade with autograder/), and every test marked `private`.
 PRIVATE_SIDE = ROOT / "solutions"
-NEEDS_PRIVATE_SIDE = re.compile(r"^\s*(from|import)\s+(assignment_helpers|grading_helpers)\b", re.M)
+NEEDS_PRIVATE_SIDE = re.compile(r"^\s*(from|import)\s+(assignment_helpers|grading_helpers|autograder)\b", re.M)
 WHY_SKIPPED = ("needs the instructors' side (solutions/, autograder/), which the public tree "
                "leaves out: run it in the instructors' repository")
 

@@ -240,7 +240,7 @@ def test_the_public_tree_works_on_its_own(tree):
         cwd=out, env=env, capture_output=True, text=True, timeout=600)
     assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-3000:]
     needing = sorted(p.name for p in (out / "tests").glob("test_*.py")
-                     if re.search(r"^\s*(from|import)\s+(assignment|grading)_helpers\b",
+                     if re.search(r"^\s*(from|import)\s+(assignment_helpers|grading_helpers|autograder)\b",
                                                         p.read_text(), re.M))
     assert needing, "no test module uses the assignment helpers: the check below proves nothing"
     for name in needing:
