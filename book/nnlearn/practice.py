@@ -1,0 +1,204 @@
+"""What practitioners add to a deep network: skip connections, gradient clipping, random starts.
+
+Chapter 7 measures each of them; chapter 6 works one residual block by hand as a
+computational graph.
+
+* :func:`residual_forward` / :func:`residual_backward` / :func:`residual_loss_and_grads`:
+  a network whose hidden layers carry a skip connection (He et al., 2016),
+  h^(j) = h^(j-1) + f(z^(j)), z^(j) = W^(j-1,j)T h^(j-1) + b^(j), for j = 1..N-1, and an
+  identity output layer h^(N) = z^(N) under the MSE. With ``skip=False`` the same code is
+  the plain network of :mod:`nnlearn.network`, so the two can be compared weight for weight.
+* :func:`residual_gradient_norms`: ||dL/dW^(j-1,j)|| layer by layer, with or without skips,
+  on the networks and batches of :func:`nnlearn.deep.gradient_norms`.
+* :func:`global_norm` / :func:`clip_by_global_norm`: gradient clipping by the norm of all
+  gradients together (Pascanu et al., 2013): the direction is kept, the length capped.
+* :func:`descend`: full-batch gradient descent on such a network, optionally clipped,
+  recording the loss and the gradient norm of every step.
+* :func:`constant_params` and :func:`unit_spread`: a symmetric start, and how far apart
+  the hidden units of a layer are (zero as long as the symmetry holds).
+
+Batches hold examples as rows, as in :mod:`nnlearn.network`: Z[j] = H[j-1] @ W[j] + b[j];
+a single example (1-D) works too, since h @ W is W.T @ h.
+"""
+
+import numpy as np
+
+from . import activations, deep, losses, network
+
+
+# --- residual networks -----------------------------------------------------------------
+
+def _check_residual(X, W, b, skip):
+    network.check_params(W, b)
+    X = np.asarray(X, dtype=float)
+    n0 = W[1].shape[0]
+    if X.ndim not in (1, 2) or X.shape[-1] != n0:
+        raise ValueError(f"X must have shape ({n0},) for one example or (m, {n0}) for a batch; "
+                         f"got {X.shape}")
+    if skip:
+        N = len(W)
+        for j in range(1, N):
+            if W[j].shape[0] != W[j].shape[1]:
+                raise ValueError(
+                    f"a skip connection h^({j}) = h^({j-1}) + f(z^({j})) needs layer {j} as wide as "
+                    f"layer {j-1}; W[{j}] has shape {W[j].shape}. Use square hidden layers "
+                    "or skip=False")
+    return X
+
+
+def residual_forward(X, W, b, hidden="relu", skip=True):
+    """The forward pass: dicts Z (keys 1..N) and H (keys 0..N, H[0] = X).
+
+    Hidden layers j = 1..N-1: Z[j] = H[j-1] @ W[j] + b[j] and H[j] = H[j-1] + f(Z[j])
+    (``skip=True``) or H[j] = f(Z[j]) (``skip=False``); output layer H[N] = Z[N].
+    """
+    X = _check_residual(X, W, b, skip)
+    phi = activations.get(hidden)
+    N = len(W)
+    Z, H = {}, {0: X}
+    for j in range(1, N + 1):
+        Z[j] = H[j - 1] @ W[j] + b[j]
+        if j == N:
+            H[j] = Z[j]
+        else:
+            H[j] = H[j - 1] + phi.f(Z[j]) if skip else phi.f(Z[j])
+    return Z, H
+
+
+def residual_backward(Y, Z, H, W, hidden="relu", skip=True):
+    """Gradients (dW, db, dX) of the MSE for :func:`residual_forward`.
+
+    G = dL/dH[j] is carried backwards, one vector-Jacobian product per operation. At a
+    skip connection H[j] = H[j-1] + f(Z[j]) the value H[j-1] is used twice, so its
+    gradient is the sum of two paths: the identity hands G on unchanged, and the branch
+    adds Delta[j] @ W[j].T with Delta[j] = G * f'(Z[j]). Without skips only the branch
+    is there, and Delta[j] is the delta of :mod:`nnlearn.network`.
+    """
+    phi = activations.get(hidden)
+    N = len(W)
+    delta = np.asarray(losses.mse_grad(Y, H[N]))            # dL/dZ[N], identity output
+    if np.shape(delta) != np.shape(Z[N]):
+        raise ValueError(f"Y must have the shape of the output {np.shape(Z[N])}; got {np.shape(Y)}")
+    batch = delta.ndim == 2
+    dW, db, G = {}, {}, None
+    for j in range(N, 0, -1):
+        if j < N:
+            delta = G * phi.df(Z[j])                          # dL/dZ[j], through the branch
+        dW[j] = H[j - 1].T @ delta if batch else np.outer(H[j - 1], delta)
+        db[j] = delta.sum(axis=0) if batch else delta.copy()
+        back = delta @ W[j].T                                 # W[j] delta: the affine map's VJP
+        G = G + back if (skip and j < N) else back            # dL/dH[j-1]: skip path + branch
+    return dW, db, G
+
+
+def residual_loss_and_grads(X, Y, W, b, hidden="relu", skip=True):
+    """(loss, dW, db) of the MSE for one example or a batch: a forward then a backward pass."""
+    Z, H = residual_forward(X, W, b, hidden, skip)
+    dW, db, _ = residual_backward(Y, Z, H, W, hidden, skip)
+    return losses.mse(Y, H[len(W)]), dW, db
+
+
+def residual_gradient_norms(depth=15, width=64, hidden="sigmoid", init="xavier", skip=True,
+                            batch=64, seed=0):
+    """||dL/dW^(j-1,j)||, j = 1..depth, as :func:`nnlearn.deep.gradient_norms` measures them.
+
+    The same seed draws the same weights and the same batch, so ``skip=False`` gives
+    exactly the plain network's profile, and ``skip=True`` the same network with a skip
+    connection around every hidden layer.
+    """
+    rng = np.random.default_rng(seed)
+    W, b = deep.deep_network(depth, width, init, rng)
+    X, Y = deep.random_batch(width, batch, rng)
+    _, dW, _ = residual_loss_and_grads(X, Y, W, b, hidden, skip)
+    return np.array([np.linalg.norm(dW[j]) for j in sorted(dW)])
+
+
+# --- gradient clipping ---------------------------------------------------------------------
+
+def _arrays(grads):
+    if isinstance(grads, dict):
+        return [np.asarray(v, dtype=float) for _, v in sorted(grads.items())]
+    if isinstance(grads, (list, tuple)):
+        return [a for g in grads for a in _arrays(g)]
+    return [np.asarray(grads, dtype=float)]
+
+
+def global_norm(grads):
+    """sqrt of the sum of squares of every entry of every gradient: the length of the whole
+    gradient as one vector. ``grads`` is an array, a dict of arrays, or a list of those."""
+    return float(np.sqrt(sum(np.sum(a * a) for a in _arrays(grads))))
+
+
+def _scaled(grads, factor):
+    if isinstance(grads, dict):
+        return {k: _scaled(v, factor) for k, v in grads.items()}
+    if isinstance(grads, (list, tuple)):
+        return type(grads)(_scaled(g, factor) for g in grads)
+    return np.asarray(grads, dtype=float) * factor
+
+
+def clip_by_global_norm(grads, max_norm):
+    """(clipped, norm): every gradient times min(1, max_norm / norm), with norm the global norm.
+
+    A gradient no longer than ``max_norm`` comes back unchanged; a longer one is shrunk to
+    length ``max_norm`` in the same direction (Pascanu et al., 2013). The input is not
+    modified; the result has its structure (array, dict, or list of those).
+    """
+    if not np.isfinite(max_norm) or max_norm <= 0:
+        raise ValueError(f"max_norm must be a positive number; got {max_norm}")
+    norm = global_norm(grads)
+    if not np.isfinite(norm):
+        raise ValueError(f"the gradient has a non-finite entry (global norm {norm}); clipping "
+                         "cannot give it a direction: lower the learning rate or check the loss")
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return _scaled(grads, factor), norm
+
+
+# --- training, and the symmetry of a constant start -----------------------------------------
+
+def descend(X, Y, W, b, lr, steps, hidden="tanh", skip=False, max_norm=None):
+    """Full-batch gradient descent on :func:`residual_loss_and_grads`, optionally clipped.
+
+    Returns (W, b, history) with history["loss"] and history["grad_norm"] (the global
+    norm before clipping) for every step, and leaves the inputs untouched. A step whose
+    loss is no longer finite ends the run (the history then ends with it).
+    """
+    if not lr > 0:
+        raise ValueError(f"learning rate must be positive; got {lr}")
+    W = {j: w.copy() for j, w in W.items()}
+    b = {j: v.copy() for j, v in b.items()}
+    history = {"loss": [], "grad_norm": []}
+    for _ in range(int(steps)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, dW, db = residual_loss_and_grads(X, Y, W, b, hidden, skip)
+        norm = global_norm([dW, db])
+        history["loss"].append(float(loss))
+        history["grad_norm"].append(norm)
+        if not (np.isfinite(loss) and np.isfinite(norm)):
+            break
+        if max_norm is not None:
+            (dW, db), _ = clip_by_global_norm([dW, db], max_norm)
+        for j in W:
+            W[j] -= lr * dW[j]
+            b[j] -= lr * db[j]
+    return W, b, {k: np.array(v) for k, v in history.items()}
+
+
+def constant_params(sizes, value=0.0):
+    """Every weight equal to ``value`` and every bias zero: a perfectly symmetric start."""
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"sizes must list at least two layers, all >= 1; got {sizes}")
+    W = {j: np.full((sizes[j - 1], sizes[j]), float(value)) for j in range(1, len(sizes))}
+    b = {j: np.zeros(sizes[j]) for j in range(1, len(sizes))}
+    return W, b
+
+
+def unit_spread(W, b, j=1):
+    """How different the neurons of layer j are: the largest difference between any two of
+    them in their incoming weights, bias and outgoing weights (0 while they are copies)."""
+    network.check_params(W, b)
+    if not 1 <= j < len(W):
+        raise ValueError(f"j must name a hidden layer, 1..{len(W) - 1}; got {j}")
+    units = np.vstack([W[j], b[j][None, :], W[j + 1].T])      # column k: everything of neuron k
+    return float(np.max(units.max(axis=1) - units.min(axis=1)))
