@@ -169,9 +169,9 @@ def descend(X, Y, W, b, lr, steps, hidden="tanh", skip=False, max_norm=None):
     b = {j: v.copy() for j, v in b.items()}
     history = {"loss": [], "grad_norm": []}
     for _ in range(int(steps)):
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):   # a diverging run overflows: recorded
             loss, dW, db = residual_loss_and_grads(X, Y, W, b, hidden, skip)
-        norm = global_norm([dW, db])
+            norm = global_norm([dW, db])
         history["loss"].append(float(loss))
         history["grad_norm"].append(norm)
         if not (np.isfinite(loss) and np.isfinite(norm)):
@@ -202,3 +202,36 @@ def unit_spread(W, b, j=1):
         raise ValueError(f"j must name a hidden layer, 1..{len(W) - 1}; got {j}")
     units = np.vstack([W[j], b[j][None, :], W[j + 1].T])      # column k: everything of neuron k
     return float(np.max(units.max(axis=1) - units.min(axis=1)))
+
+
+# --- the chapter's two experiments --------------------------------------------------------
+
+def clipping_runs(depth=10, width=16, batch=64, steps=300, lrs=(0.2, 0.4), max_norm=1.0, seed=0):
+    """{label: history} of full-batch descent on a deep tanh network (Xavier start, random
+    regression batch) for each step size in ``lrs``, without and with clipping at
+    ``max_norm``: the runs of chapter 7's clipping figure."""
+    rng = np.random.default_rng(seed)
+    W, b = deep.deep_network(depth, width, "xavier", rng)
+    X, Y = deep.random_batch(width, batch, rng)
+    runs = {}
+    for lr in lrs:
+        runs[f"no clipping, α = {lr:g}"] = descend(X, Y, W, b, lr, steps, "tanh")[2]
+        runs[f"clipped at {max_norm:g}, α = {lr:g}"] = descend(X, Y, W, b, lr, steps, "tanh",
+                                                              max_norm=max_norm)[2]
+    return runs
+
+
+def symmetry_data(m=64):
+    """The regression task of the symmetry experiment: y = sin(x) on m points of [-3, 3]."""
+    X = np.linspace(-3.0, 3.0, int(m))[:, None]
+    return X, np.sin(X)
+
+
+def symmetry_runs(width=8, steps=2000, lr=0.1, seed=0):
+    """{name: (W, b, history)} after training a 1-width-1 tanh network on :func:`symmetry_data`
+    from three starts: all zero, all weights 0.5, and Xavier-random."""
+    X, Y = symmetry_data()
+    starts = {"all zero": constant_params([1, width, 1], 0.0),
+              "all 0.5": constant_params([1, width, 1], 0.5),
+              "random (Xavier)": network.init_params([1, width, 1], np.random.default_rng(seed))}
+    return {name: descend(X, Y, W, b, lr, steps, "tanh") for name, (W, b) in starts.items()}
