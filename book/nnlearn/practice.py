@@ -235,3 +235,46 @@ def symmetry_runs(width=8, steps=2000, lr=0.1, seed=0):
               "all 0.5": constant_params([1, width, 1], 0.5),
               "random (Xavier)": network.init_params([1, width, 1], np.random.default_rng(seed))}
     return {name: descend(X, Y, W, b, lr, steps, "tanh") for name, (W, b) in starts.items()}
+
+
+# --- one residual block as a computational graph (chapter 6) -----------------------------
+
+GRAPH_NODES = ("x", "W1", "b1", "z1", "a1", "h1", "W2", "b2", "y_hat", "L")
+
+
+def block_graph(x, y, W, b, hidden="relu"):
+    """{node: (value, dL/dnode)} for one example through one residual block and an identity
+    output layer, node by node, as reverse-mode differentiation computes it.
+
+    The graph: z1 = W1^T x + b1, a1 = f(z1), h1 = x + a1, y_hat = W2^T h1 + b2,
+    L = ||y_hat - y||^2 / 2. Every adjoint comes from one vector-Jacobian product per
+    operation; x feeds two operations (the affine map and the sum), so its adjoint is the
+    sum of the two. The keys are :data:`GRAPH_NODES`.
+    """
+    if sorted(W) != [1, 2]:
+        raise ValueError(f"block_graph draws one residual block and an output layer: W must have "
+                         f"keys [1, 2]; got {sorted(W)}")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"block_graph works on one example, a 1-D x; got shape {x.shape}")
+    Z, H = residual_forward(x, W, b, hidden, skip=True)
+    phi = activations.get(hidden)
+    a1 = phi.f(Z[1])
+    # backward, one vector-Jacobian product per operation
+    g_yhat = np.asarray(losses.mse_grad(y, H[2]))        # loss:       dL/dy_hat = y_hat - y
+    g_W2, g_b2 = np.outer(H[1], g_yhat), g_yhat.copy()    # affine 2:   h1 g^T, g
+    g_h1 = W[2] @ g_yhat                                  #             W2 g
+    g_a1 = g_h1                                           # sum:        both inputs get g_h1
+    g_z1 = g_a1 * phi.df(Z[1])                            # activation: f'(z1) * g
+    g_W1, g_b1 = np.outer(x, g_z1), g_z1.copy()           # affine 1:   x g^T, g
+    g_x = g_h1 + W[1] @ g_z1                              # x is used twice: the skip + the branch
+    return {"x": (x, g_x), "W1": (W[1], g_W1), "b1": (b[1], g_b1), "z1": (Z[1], g_z1),
+            "a1": (a1, g_a1), "h1": (H[1], g_h1), "W2": (W[2], g_W2), "b2": (b[2], g_b2),
+            "y_hat": (H[2], g_yhat), "L": (float(losses.mse(y, H[2])), 1.0)}
+
+
+def worked_block():
+    """The numbers of chapter 6's computational-graph example: x, y, W, b (one ReLU block)."""
+    W = {1: np.array([[0.5, -0.5], [0.25, 0.25]]), 2: np.array([[1.0], [-0.5]])}
+    b = {1: np.array([-0.5, -0.5]), 2: np.array([0.5])}
+    return {"x": np.array([1.0, 2.0]), "y": np.array([2.0]), "W": W, "b": b}
