@@ -432,3 +432,18 @@ def test_symmetry_helpers_reject_bad_input():
         practice.unit_spread(W, b, 2)
     with pytest.raises(ValueError, match="learning rate must be positive"):
         practice.descend(np.ones((2, 2)), np.ones((2, 1)), W, b, 0.0, 1)
+
+
+def test_practice_figures_draw_without_warnings_and_name_bad_input():
+    from conftest import draw_without_warnings
+
+    runs = {"blows up": {"loss": np.array([1.0, 10.0, 1e6, np.inf]), "grad_norm": np.array([1.0, 5.0, 1e8, np.nan])},
+            "fine": {"loss": np.array([1.0, 0.5, 0.25, 0.1]), "grad_norm": np.array([2.0, 1.0, 0.5, 0.2])}}
+    draw_without_warnings(lambda: plots.clipping_progress(runs, max_norm=1.0))
+    X, Y = practice.symmetry_data(10)
+    W, b = practice.constant_params([1, 3, 1], 0.5)
+    draw_without_warnings(lambda: plots.symmetry_fits({"a": (W, b, {"loss": np.array([1.0])})}, X, Y))
+    with pytest.raises(ValueError, match="at least one run"):
+        plots.clipping_progress({})
+    with pytest.raises(ValueError, match="at least one run"):
+        plots.symmetry_fits({}, X, Y)
