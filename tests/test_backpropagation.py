@@ -336,20 +336,20 @@ def test_nielsen_convention_gives_the_transposed_gradients(rng):
     # Nielsen: w^l = W^(l-1,l)^T (n_l x n_{l-1}), column vectors, z^l = w^l a^{l-1} + b^l,
     # BP1 delta^L = (a^L - y) * f'(z^L) with an identity output (f' = 1),
     # BP2 delta^l = ((w^{l+1})^T delta^{l+1}) * sigma'(z^l), BP4 dC/dw^l = delta^l (a^{l-1})^T
-    w = {l: W[l].T for l in W}
+    w = {layer: W[layer].T for layer in W}
     a, z = {0: x[:, None]}, {}
-    for l in (1, 2):
-        z[l] = w[l] @ a[l - 1] + b[l][:, None]
-        a[l] = sigma(z[l]) if l == 1 else z[l]
+    for layer in (1, 2):
+        z[layer] = w[layer] @ a[layer - 1] + b[layer][:, None]
+        a[layer] = sigma(z[layer]) if layer == 1 else z[layer]
     delta = {2: a[2] - y[:, None]}
     delta[1] = (w[2].T @ delta[2]) * sigma(z[1]) * (1 - sigma(z[1]))
-    for l in (1, 2):
-        grad_w = delta[l] @ a[l - 1].T
-        assert grad_w.shape == w[l].shape
-        np.testing.assert_allclose(grad_w, dW[l].T, rtol=1e-12)            # the transpose of ours
-        np.testing.assert_allclose(delta[l].ravel(), db[l], rtol=1e-12)
+    for layer in (1, 2):
+        grad_w = delta[layer] @ a[layer - 1].T
+        assert grad_w.shape == w[layer].shape
+        np.testing.assert_allclose(grad_w, dW[layer].T, rtol=1e-12)            # the transpose of ours
+        np.testing.assert_allclose(delta[layer].ravel(), db[layer], rtol=1e-12)
         numeric = numerical_gradient(
-            lambda v: network.loss_and_grads(x, y, {**W, l: v.T}, b, "sigmoid")[0], w[l])
+            lambda v: network.loss_and_grads(x, y, {**W, layer: v.T}, b, "sigmoid")[0], w[layer])
         assert relative_error(grad_w, numeric) < 1e-7
 
 
