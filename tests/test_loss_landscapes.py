@@ -121,7 +121,7 @@ def test_gradient_norms_match_the_network_module_without_batchnorm():
     rng = np.random.default_rng(3)
     W, b = deep.deep_network(6, 8, "xavier", rng)
     X, Y = deep.random_batch(8, 5, rng)
-    _, dW, _ = network.loss_and_grads(X, Y, W, b, "tanh")
+    _, dW, _ = network.loss_and_grads(X, Y, W, b, network.Spec(hidden="tanh"))
     np.testing.assert_allclose(norms, [np.linalg.norm(dW[j]) for j in range(1, 7)])
 
 
