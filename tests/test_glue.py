@@ -73,7 +73,7 @@ def executed(path):
     return merged
 
 
-@pytest.mark.site                       # reads the build's execution cache
+@pytest.mark.site
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_numbers_about_outputs_are_glued(path):
     copied = [n for n in copied_numbers(executed(path)) if (path.stem, n) not in COINCIDENCES]
