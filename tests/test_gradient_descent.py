@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from conftest import draw_without_warnings
-from nnlearn import landscapes, optim, regression
+from nnlearn import examples, landscapes, optim, regression
 from nnlearn.demos import gradient_descent as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
 from nnlearn.plots import gradient_descent as plots
@@ -240,6 +240,6 @@ def test_noise_demo_reports_less_wander_for_larger_batches():
 
 
 def test_schedules_of_the_figure_start_at_the_same_rate_and_decay():
-    for name, rates in plots.schedules(0.3, 400).items():
+    for name, rates in examples.schedules(0.3, 400).items():
         assert rates[0] == 0.3 and len(rates) == 400
         assert (rates[-1] == 0.3) if name == "constant" else (rates[-1] < 0.1 and np.all(np.diff(rates) <= 0))

@@ -6,6 +6,8 @@ set of numbers for each.
 * :func:`forward_example`: chapter 4's 2-3-1 network (ReLU hidden layer, identity output);
 * :func:`backprop_example`: chapter 6's 2-2-1 network (sigmoid hidden layer, identity
   output, MSE), and :func:`softmax_example`, a 3-4-3-2 network with a softmax output;
+* :func:`optimizer_runs`, :func:`schedules` and :func:`schedule_runs`: chapter 5's
+  comparisons of gradient descent, momentum and Adam, and of step-size schedules;
 * :func:`digits_history`: chapter 6's training run on the handwritten digits, recorded
   epoch by epoch as a :class:`History` (:data:`DIGITS_RUN` holds the chapter's settings).
 
@@ -18,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import data, network
+from . import data, network, optim
 
 
 def forward_example():
@@ -64,6 +66,34 @@ def softmax_example():
     b = {j: rng.normal(0.0, 0.3, v.shape) for j, v in b.items()}
     return {"x": np.array([0.5, -1.0, 1.5]), "y": np.array([0.0, 1.0]), "W": W, "b": b,
             "spec": network.Spec(hidden="tanh", output="softmax", loss="cross_entropy")}
+
+
+# --- chapter 5: what practitioners use next ----------------------------------------------
+
+def optimizer_runs(surface, steps, lr, beta, adam_lr):
+    """{name: Trajectory} for gradient descent, the heavy ball and Adam from the surface's start."""
+    start = surface.start
+    return {
+        "gradient descent": optim.gradient_descent(surface.grad, start, lr, steps, f=surface.f),
+        "momentum": optim.momentum(surface.grad, start, lr, beta, steps, f=surface.f),
+        "Adam": optim.adam(surface.grad, start, adam_lr, steps, f=surface.f),
+    }
+
+
+def schedules(lr, steps):
+    """The four schedules the chapter compares, {name: rates}, all starting at ``lr``."""
+    return {"constant": optim.constant_schedule(lr, steps),
+            "step decay": optim.step_decay(lr, steps, every=max(steps // 4, 1), drop=0.3),
+            "cosine": optim.cosine_schedule(lr, steps),
+            "1/t": optim.inverse_time(lr, steps, decay=20.0 / steps)}
+
+
+def schedule_runs(problem, start, lr, steps, batch_size, seed=0):
+    """{name: Trajectory} of mini-batch SGD on ``problem`` (a LineFit) under each schedule,
+    with the same batches (same seed) for all of them."""
+    return {name: optim.sgd(problem.batch_grad, problem.size, start, rates, steps, batch_size,
+                            seed=seed, f=problem.f)
+            for name, rates in schedules(lr, steps).items()}
 
 
 # --- training on the digits ------------------------------------------------------------

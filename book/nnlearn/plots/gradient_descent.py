@@ -13,6 +13,7 @@ import html
 import numpy as np
 
 from ..landscapes import directional_derivatives, unit_directions
+from ..examples import optimizer_runs, schedule_runs, schedules
 from ..optim import rate
 from .style import COLORS, END, START, new_figure, styled
 
@@ -215,18 +216,6 @@ def label_thetas(ax, left=True):
     ax.set_ylabel(r"$\theta_2$" if left else "")
 
 
-def optimizer_runs(surface, steps, lr, beta, adam_lr):
-    """{name: Trajectory} for gradient descent, the heavy ball and Adam from the surface's start."""
-    from .. import optim
-
-    start = surface.start
-    return {
-        "gradient descent": optim.gradient_descent(surface.grad, start, lr, steps, f=surface.f),
-        "momentum": optim.momentum(surface.grad, start, lr, beta, steps, f=surface.f),
-        "Adam": optim.adam(surface.grad, start, adam_lr, steps, f=surface.f),
-    }
-
-
 @styled
 def optimizer_paths(surfaces, steps, lr, beta, adam_lr):
     """One row per surface, one column per method (gradient descent, momentum, Adam): the
@@ -248,26 +237,6 @@ def optimizer_paths(surfaces, steps, lr, beta, adam_lr):
 
 SCHEDULE_COLORS = {"constant": COLORS["black"], "step decay": COLORS["orange"],
                    "cosine": COLORS["blue"], "1/t": COLORS["green"]}
-
-
-def schedules(lr, steps):
-    """The four schedules the chapter compares, {name: rates}, all starting at ``lr``."""
-    from .. import optim
-
-    return {"constant": optim.constant_schedule(lr, steps),
-            "step decay": optim.step_decay(lr, steps, every=max(steps // 4, 1), drop=0.3),
-            "cosine": optim.cosine_schedule(lr, steps),
-            "1/t": optim.inverse_time(lr, steps, decay=20.0 / steps)}
-
-
-def schedule_runs(problem, start, lr, steps, batch_size, seed=0):
-    """{name: Trajectory} of mini-batch SGD on ``problem`` (a LineFit) under each schedule,
-    with the same batches (same seed) for all of them."""
-    from .. import optim
-
-    return {name: optim.sgd(problem.batch_grad, problem.size, start, rates, steps, batch_size,
-                            seed=seed, f=problem.f)
-            for name, rates in schedules(lr, steps).items()}
 
 
 @styled
