@@ -42,6 +42,7 @@ book: $(STAMP) html site-pdf
 # Strict build; an unchanged rebuild only re-renders (notebook outputs are cached).
 # Changed chapters run first in parallel, one per core, into the same cache
 # (book/_ext/preexecute.py); one that fails there is run again by the build, which stops.
+# book/_ext/build.py runs both in one process (and spares jsonschema a slow import).
 # The cache keys on a notebook's code only: when the library the chapters import
 # changes, every chapter's stored outputs are stale, so the cache goes.
 # The stamp is touched after a build that passed: with nothing newer than it among the
@@ -62,8 +63,7 @@ $(SITE_STAMP): $(SITE_INPUTS) $(STAMP)
 	@if [ -f $(CACHE) ] && [ -n "$$(find book/nnlearn -name '*.py' -newer $(CACHE) | head -1)" ]; then \
 		echo "book/nnlearn changed since the last build: re-running every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees _build/html; fi
-	$(BIN)/python book/_ext/preexecute.py _build
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python book/_ext/build.py _build $(JB_FLAGS)
 	@mv _build/.built.started $@
 
 # Lint first (seconds), then the site (the suite checks the pages it produced), then every test.

@@ -118,9 +118,9 @@ def test_linear_layers_collapse_to_one(rng):
     W, b = network.init_params([2, 4, 3, 1], rng, scheme="normal", scale=1.0)
     b = {j: rng.normal(size=v.shape) for j, v in b.items()}
     X = rng.normal(size=(10, 2))
-    _, h = network.forward(X, W, b, hidden="identity")
+    _, h = network.forward(X, W, b, network.Spec(hidden="identity"))
     np.testing.assert_allclose(h[3], X @ (W[1] @ W[2] @ W[3]) + (b[1] @ W[2] + b[2]) @ W[3] + b[3])
-    _, h = network.forward(X, W, b, hidden="relu")
+    _, h = network.forward(X, W, b, network.Spec(hidden="relu"))
     assert not np.allclose(h[3], X @ (W[1] @ W[2] @ W[3]) + (b[1] @ W[2] + b[2]) @ W[3] + b[3])
 
 
@@ -129,7 +129,7 @@ def test_staircase_network_is_the_staircase_and_improves():
     errors = []
     for steps in (3, 10, 40):
         W, b = plots.staircase_network(steps)
-        y_hat = network.predict(x[:, None], W, b, hidden="sigmoid")[:, 0]
+        y_hat = network.predict(x[:, None], W, b, network.Spec(hidden="sigmoid"))[:, 0]
         grid = np.linspace(0, 1, steps + 1)
         # written out independently: steep logistic steps, exp clipped where it would overflow
         steepness = 20.0 * steps
@@ -173,8 +173,8 @@ def test_shifting_a_periodic_bias_by_two_pi_changes_nothing(rng):
         W, b = network.init_params([3, 5, 2], rng)
         b[1] = rng.normal(size=5)
         shifted = {1: b[1] + 2 * np.pi * np.array([1, 0, -3, 0, 2]), 2: b[2]}
-        same_output = np.allclose(network.predict(X, W, b, name), network.predict(X, W, shifted, name),
-                                  atol=1e-9)
+        spec = network.Spec(name)
+        same_output = np.allclose(network.predict(X, W, b, spec), network.predict(X, W, shifted, spec), atol=1e-9)
         assert same_output == same, name
 
 

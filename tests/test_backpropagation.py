@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, draw_without_warnings
-from nnlearn import data, network
+from nnlearn import data, examples, network
 from nnlearn.demos import backpropagation as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
 from nnlearn.plots import backpropagation as plots
@@ -45,21 +45,21 @@ def by_hand():
 
 
 def test_worked_example_has_the_parameters_the_chapter_states():
-    e = demos.worked_example()
+    e = examples.backprop_example()
     np.testing.assert_array_equal(e["x"], [1.0, 2.0])
     np.testing.assert_array_equal(e["y"], [1.0])
     np.testing.assert_array_equal(e["W"][1], [[0.5, -0.3], [0.2, 0.4]])
     np.testing.assert_array_equal(e["W"][2], [[0.6], [-0.4]])
     np.testing.assert_array_equal(e["b"][1], [0.1, -0.5])
     np.testing.assert_array_equal(e["b"][2], [0.2])
-    assert (e["hidden"], e["output"], e["loss"]) == ("sigmoid", "identity", "mse")
+    assert (e["spec"].hidden, e["spec"].output, e["spec"].loss) == ("sigmoid", "identity", "mse")
 
 
 def package_run():
-    e = demos.worked_example()
-    z, h = network.forward(e["x"], e["W"], e["b"], e["hidden"], e["output"])
-    dW, db = network.backward(e["y"], z, h, e["W"], e["hidden"], e["output"], e["loss"])
-    loss = network.loss_value(e["y"], h[2], z[2], e["output"], e["loss"])
+    e = examples.backprop_example()
+    z, h = network.forward(e["x"], e["W"], e["b"], e["spec"])
+    dW, db = network.backward(e["y"], z, h, e["W"], e["spec"])
+    loss = network.loss_value(e["y"], h[2], z[2], e["spec"])
     return e, z, h, dW, db, loss
 
 
@@ -78,7 +78,7 @@ def test_worked_example_package_matches_the_hand_computation():
 
 def test_worked_example_gradients_match_finite_differences():
     e, _, _, dW, db, _ = package_run()
-    loss_of = network.flat_loss(e["x"], e["y"], [2, 2, 1], e["hidden"], e["output"], e["loss"])
+    loss_of = network.flat_loss(e["x"], e["y"], [2, 2, 1], e["spec"])
     numeric = numerical_gradient(loss_of, network.flatten(e["W"], e["b"]))
     assert relative_error(network.flatten(dW, db), numeric) < 1e-7
     hand = by_hand()
@@ -112,15 +112,16 @@ def test_flat_loss_is_the_network_loss(rng):
     sizes = [3, 4, 2]
     W, b = network.init_params(sizes, rng)
     x, y = rng.normal(size=3), rng.normal(size=2)
-    loss, _, _ = network.loss_and_grads(x, y, W, b, "tanh")
-    assert network.flat_loss(x, y, sizes, "tanh")(network.flatten(W, b)) == loss
+    tanh = network.Spec(hidden="tanh")
+    loss, _, _ = network.loss_and_grads(x, y, W, b, tanh)
+    assert network.flat_loss(x, y, sizes, tanh)(network.flatten(W, b)) == loss
 
 
 def test_the_demo_network_gradients_match_finite_differences():
-    e = demos._wide_example()
+    e = examples.softmax_example()
     sizes = network.layer_sizes(e["W"])
-    _, dW, db = network.loss_and_grads(e["x"], e["y"], e["W"], e["b"], e["hidden"], e["output"], e["loss"])
-    loss_of = network.flat_loss(e["x"], e["y"], sizes, e["hidden"], e["output"], e["loss"])
+    _, dW, db = network.loss_and_grads(e["x"], e["y"], e["W"], e["b"], e["spec"])
+    loss_of = network.flat_loss(e["x"], e["y"], sizes, e["spec"])
     numeric = numerical_gradient(loss_of, network.flatten(e["W"], e["b"]))
     assert relative_error(network.flatten(dW, db), numeric) < 1e-7
 
@@ -176,8 +177,8 @@ def test_bad_loader_input_is_named(call, message):
 # --- the recorded training run ------------------------------------------------------------
 
 def test_digits_history_records_every_epoch_consistently():
-    history = demos.digits_history(**demos.DIGITS_RUN)
-    E = demos.DIGITS_RUN["epochs"]
+    history = examples.digits_history(**examples.DIGITS_RUN)
+    E = examples.DIGITS_RUN["epochs"]
     assert history.epochs == E and history.predictions.shape == (E + 1, 450)
     accuracy = (history.predictions == history.labels_test).mean(axis=1)
     np.testing.assert_allclose(accuracy, history.test_accuracy)
@@ -192,8 +193,8 @@ def test_digits_history_records_every_epoch_consistently():
 # --- figures ---------------------------------------------------------------------------------
 
 def worked_figure():
-    e = demos.worked_example()
-    return plots.worked_example(e["x"], e["y"], e["W"], e["b"])
+    e = examples.backprop_example()
+    return plots.worked_example(e["x"], e["y"], e["W"], e["b"], e["spec"])
 
 
 FIGURES = {
@@ -264,7 +265,7 @@ def test_backward_steps_reveal_one_layer_per_step():
 
 def test_digits_demo_shows_the_misclassified_digits_of_the_epoch():
     demo = demos.digits_training()
-    history = demos.digits_history(**demos.DIGITS_RUN)
+    history = examples.digits_history(**examples.DIGITS_RUN)
     fig, state, *_ = demo._canvas(demo.params())
     for epoch in (0, 5, history.epochs):
         demo.frame(epoch=epoch)
@@ -332,7 +333,7 @@ def sigma(z):
 def test_nielsen_convention_gives_the_transposed_gradients(rng):
     W, b = conventions_setup(rng)
     x, y = rng.normal(size=3), rng.normal(size=2)
-    _, dW, db = network.loss_and_grads(x, y, W, b, "sigmoid")
+    _, dW, db = network.loss_and_grads(x, y, W, b, network.Spec("sigmoid"))
     # Nielsen: w^l = W^(l-1,l)^T (n_l x n_{l-1}), column vectors, z^l = w^l a^{l-1} + b^l,
     # BP1 delta^L = (a^L - y) * f'(z^L) with an identity output (f' = 1),
     # BP2 delta^l = ((w^{l+1})^T delta^{l+1}) * sigma'(z^l), BP4 dC/dw^l = delta^l (a^{l-1})^T
@@ -349,14 +350,14 @@ def test_nielsen_convention_gives_the_transposed_gradients(rng):
         np.testing.assert_allclose(grad_w, dW[layer].T, rtol=1e-12)            # the transpose of ours
         np.testing.assert_allclose(delta[layer].ravel(), db[layer], rtol=1e-12)
         numeric = numerical_gradient(
-            lambda v: network.loss_and_grads(x, y, {**W, layer: v.T}, b, "sigmoid")[0], w[layer])
+            lambda v: network.loss_and_grads(x, y, {**W, layer: v.T}, b, network.Spec("sigmoid"))[0], w[layer])
         assert relative_error(grad_w, numeric) < 1e-7
 
 
 def test_goodfellow_convention_gives_the_transposed_gradients(rng):
     W, b = conventions_setup(rng)
     x, y = rng.normal(size=3), rng.normal(size=2)
-    _, dW, db = network.loss_and_grads(x, y, W, b, "sigmoid")
+    _, dW, db = network.loss_and_grads(x, y, W, b, network.Spec("sigmoid"))
     # Goodfellow et al., Algorithms 6.3 and 6.4: a^(k) = b^(k) + W^(k) h^(k-1), h^(k) = f(a^(k));
     # backward: g <- g * f'(a^(k)); grad b = g; grad W = g h^(k-1)^T; g <- W^(k)^T g
     Wk = {k: W[k].T for k in W}
@@ -376,7 +377,7 @@ def test_goodfellow_convention_gives_the_transposed_gradients(rng):
 def test_pytorch_linear_convention_gives_the_transposed_gradients(rng):
     W, b = conventions_setup(rng)
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
-    _, dW, db = network.loss_and_grads(X, Y, W, b, "sigmoid")
+    _, dW, db = network.loss_and_grads(X, Y, W, b, network.Spec("sigmoid"))
     # nn.Linear(in, out): weight (out, in) = W^T, Z = X @ weight.T + bias; for G = dL/dZ,
     # weight.grad = G.T @ X, bias.grad = G.sum(0), X.grad = G @ weight
     weight = {j: W[j].T.copy() for j in W}
@@ -390,7 +391,7 @@ def test_pytorch_linear_convention_gives_the_transposed_gradients(rng):
         np.testing.assert_allclose(G.T @ H, dW[j].T, rtol=1e-12)
         np.testing.assert_allclose(G.sum(0), db[j], rtol=1e-12)
     X_grad = G1 @ weight[1]
-    numeric = numerical_gradient(lambda v: network.loss_and_grads(v, Y, W, b, "sigmoid")[0], X)
+    numeric = numerical_gradient(lambda v: network.loss_and_grads(v, Y, W, b, network.Spec("sigmoid"))[0], X)
     assert relative_error(X_grad, numeric) < 1e-7
 
 

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from conftest import ROOT, draw_without_warnings, pixels
-from nnlearn import losses, network
+from nnlearn import examples, losses, network
 from nnlearn.demos import forward_pass as demos
 from nnlearn.gradcheck import numerical_derivative, numerical_gradient, relative_error
 from nnlearn.plots import forward_pass as plots
@@ -32,14 +32,14 @@ def by_hand(x, W, b):
 
 @pytest.fixture
 def example():
-    return demos.worked_example()
+    return examples.forward_example()
 
 
 def test_worked_example_by_hand_matches_nnlearn(example):
     x, W, b, y = example["x"], example["W"], example["b"], example["y"][0]
     _, z1, h1, z2 = by_hand(x.tolist(), {j: w.tolist() for j, w in W.items()},
                             {j: v.tolist() for j, v in b.items()})
-    z, h = network.forward(x, W, b, hidden=example["hidden"], output=example["output"])
+    z, h = network.forward(x, W, b, example["spec"])
     np.testing.assert_allclose(z[1], z1, rtol=0, atol=1e-15)
     np.testing.assert_allclose(h[1], h1, rtol=0, atol=1e-15)
     np.testing.assert_allclose(z[2], [z2], rtol=0, atol=1e-15)
@@ -76,7 +76,7 @@ def test_every_number_of_the_worked_example_is_in_the_text(example):
 
 def test_batch_form_is_the_single_example_form_transposed(example, rng):
     X = rng.normal(size=(7, 2))
-    Z, H = network.forward(X, example["W"], example["b"], hidden="relu")
+    Z, H = network.forward(X, example["W"], example["b"], network.Spec(hidden="relu"))
     for i, x in enumerate(X):
         _, z1, h1, z2 = by_hand(x.tolist(), {j: w.tolist() for j, w in example["W"].items()},
                                 {j: v.tolist() for j, v in example["b"].items()})

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from conftest import draw_without_warnings
-from nnlearn import landscapes, optim, regression
+from nnlearn import examples, landscapes, optim, regression
 from nnlearn.demos import gradient_descent as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
 from nnlearn.plots import gradient_descent as plots
@@ -84,21 +84,21 @@ def test_valley_threshold_and_rate():
         run = optim.gradient_descent(valley.grad, valley.start, lr, 400)
         # after many steps the slowest direction dominates: the norm shrinks by rate() per step
         norms = np.linalg.norm(run.x, axis=1)
-        assert norms[-1] / norms[-2] == pytest.approx(plots.rate(lr, [1.0, 25.0]), rel=1e-6)
-    assert plots.rate(0.081, [1.0, 25.0]) > 1 > plots.rate(0.079, [1.0, 25.0])
+        assert norms[-1] / norms[-2] == pytest.approx(optim.rate(lr, [1.0, 25.0]), rel=1e-6)
+    assert optim.rate(0.081, [1.0, 25.0]) > 1 > optim.rate(0.079, [1.0, 25.0])
 
 
 def test_loss_history_puts_exact_zeros_on_the_floor_and_pads_diverged_runs():
-    one_step = plots.loss_history(BOWL, BOWL.start, 0.5, 5)
-    assert one_step[0] == 10.25 and np.all(one_step[1:] == plots.LOSS_FLOOR)
+    one_step = optim.loss_history(BOWL, BOWL.start, 0.5, 5)
+    assert one_step[0] == 10.25 and np.all(one_step[1:] == optim.LOSS_FLOOR)
     with np.errstate(over="ignore"):
-        blown = plots.loss_history(BOWL, BOWL.start, 1e150, 6)
+        blown = optim.loss_history(BOWL, BOWL.start, 1e150, 6)
     assert blown.shape == (7,) and np.isnan(blown[-1])
 
 
 def test_rate_of_the_bowl_is_the_v_shape():
     lr = np.linspace(0, 1.5, 31)
-    np.testing.assert_allclose(plots.rate(lr, [2.0]), np.abs(1 - 2 * lr))
+    np.testing.assert_allclose(optim.rate(lr, [2.0]), np.abs(1 - 2 * lr))
 
 
 # --- the directional derivative behind the steepest-ascent figure --------------------------
@@ -107,16 +107,16 @@ def test_rate_of_the_bowl_is_the_v_shape():
 def test_directional_derivatives_match_finite_differences(name, rng):
     surface = landscapes.get(name)
     point = rng.uniform(-1.5, 1.5, size=2)
-    _, directions = plots.unit_directions(16)
-    rates = plots.directional_derivatives(surface, point, directions)
+    _, directions = landscapes.unit_directions(16)
+    rates = landscapes.directional_derivatives(surface, point, directions)
     numeric = [numerical_gradient(lambda t: surface.f(point + t[0] * u), [0.0])[0] for u in directions]
     assert relative_error(rates, numeric) < 1e-7
 
 
 def test_the_gradient_direction_has_the_largest_rate(rng):
     point = np.array([1.0, 2.0])
-    angles, directions = plots.unit_directions(3600)
-    rates = plots.directional_derivatives(BOWL, point, directions)
+    angles, directions = landscapes.unit_directions(3600)
+    rates = landscapes.directional_derivatives(BOWL, point, directions)
     g = BOWL.grad(point)
     assert rates.max() == pytest.approx(np.linalg.norm(g), rel=1e-6)
     assert rates.min() == pytest.approx(-np.linalg.norm(g), rel=1e-6)
@@ -240,6 +240,6 @@ def test_noise_demo_reports_less_wander_for_larger_batches():
 
 
 def test_schedules_of_the_figure_start_at_the_same_rate_and_decay():
-    for name, rates in plots.schedules(0.3, 400).items():
+    for name, rates in examples.schedules(0.3, 400).items():
         assert rates[0] == 0.3 and len(rates) == 400
         assert (rates[-1] == 0.3) if name == "constant" else (rates[-1] < 0.1 and np.all(np.diff(rates) <= 0))

@@ -121,7 +121,7 @@ def test_gradient_norms_match_the_network_module_without_batchnorm():
     rng = np.random.default_rng(3)
     W, b = deep.deep_network(6, 8, "xavier", rng)
     X, Y = deep.random_batch(8, 5, rng)
-    _, dW, _ = network.loss_and_grads(X, Y, W, b, "tanh")
+    _, dW, _ = network.loss_and_grads(X, Y, W, b, network.Spec(hidden="tanh"))
     np.testing.assert_allclose(norms, [np.linalg.norm(dW[j]) for j in range(1, 7)])
 
 
@@ -335,7 +335,7 @@ def test_without_skips_the_residual_code_is_the_plain_network(rng):
     W, b = network.init_params(sizes, rng)
     X, Y = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
     loss, dW, db = practice.residual_loss_and_grads(X, Y, W, b, "tanh", skip=False)
-    loss_ref, dW_ref, db_ref = network.loss_and_grads(X, Y, W, b, "tanh")
+    loss_ref, dW_ref, db_ref = network.loss_and_grads(X, Y, W, b, network.Spec("tanh"))
     assert loss == pytest.approx(loss_ref, rel=1e-14)
     np.testing.assert_allclose(network.flatten(dW, db), network.flatten(dW_ref, db_ref), rtol=1e-12)
     np.testing.assert_array_equal(practice.residual_gradient_norms(8, 16, "sigmoid", "xavier", False, 8, 2),

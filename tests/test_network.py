@@ -23,9 +23,10 @@ def check(sizes, hidden, output, loss, rng, batch=None):
     b = {j: rng.normal(scale=0.5, size=v.shape) for j, v in b.items()}
     x = rng.normal(size=(batch, sizes[0]) if batch else sizes[0])
     y = target(rng, output, (batch, sizes[-1]) if batch else (sizes[-1],))
-    _, dW, db = network.loss_and_grads(x, y, W, b, hidden, output, loss)
+    spec = network.Spec(hidden, output, loss)
+    _, dW, db = network.loss_and_grads(x, y, W, b, spec)
 
-    loss_of = network.flat_loss(x, y, sizes, hidden, output, loss)
+    loss_of = network.flat_loss(x, y, sizes, spec)
     theta = network.flatten(W, b)
     return relative_error(network.flatten(dW, db), numerical_gradient(loss_of, theta))
 
@@ -51,7 +52,7 @@ def test_every_output_head(output, loss, batch, rng):
 def test_forward_follows_the_notation(rng):
     W, b = network.init_params([3, 4, 2], rng)
     x = rng.normal(size=3)
-    z, h = network.forward(x, W, b, hidden="tanh", output="identity")
+    z, h = network.forward(x, W, b, network.Spec(hidden="tanh", output="identity"))
     assert sorted(z) == [1, 2] and sorted(h) == [0, 1, 2]
     np.testing.assert_array_equal(h[0], x)
     np.testing.assert_allclose(z[1], W[1].T @ x + b[1])
@@ -63,9 +64,9 @@ def test_forward_follows_the_notation(rng):
 def test_batch_rows_equal_single_examples(rng):
     W, b = network.init_params([3, 4, 2], rng)
     X = rng.normal(size=(5, 3))
-    _, H = network.forward(X, W, b, hidden="relu")
+    _, H = network.forward(X, W, b, network.Spec(hidden="relu"))
     for i in range(5):
-        _, h = network.forward(X[i], W, b, hidden="relu")
+        _, h = network.forward(X[i], W, b, network.Spec(hidden="relu"))
         np.testing.assert_allclose(H[2][i], h[2])
 
 
@@ -73,8 +74,8 @@ def test_batch_gradient_is_mean_of_example_gradients(rng):
     sizes = [3, 4, 2]
     W, b = network.init_params(sizes, rng)
     X, Y = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
-    _, dW, db = network.loss_and_grads(X, Y, W, b, "tanh")
-    singles = [network.loss_and_grads(X[i], Y[i], W, b, "tanh") for i in range(4)]
+    _, dW, db = network.loss_and_grads(X, Y, W, b, network.Spec("tanh"))
+    singles = [network.loss_and_grads(X[i], Y[i], W, b, network.Spec("tanh")) for i in range(4)]
     for j in W:
         np.testing.assert_allclose(dW[j], np.mean([s[1][j] for s in singles], axis=0))
         np.testing.assert_allclose(db[j], np.mean([s[2][j] for s in singles], axis=0))
@@ -127,8 +128,8 @@ def test_flatten_round_trip(rng):
     (lambda W, b, rng: network.forward(np.zeros(3), {1: W[1], 2: W[1]}, b), r"W\[2\] has shape \(3, 4\)"),
     (lambda W, b, rng: network.forward(np.zeros(3), W, {1: b[1], 2: np.zeros(3)}), r"b\[2\] must have shape \(2,\)"),
     (lambda W, b, rng: network.forward(np.zeros(3), [W[1], W[2]], b), r"W must be a dict keyed 1..L"),
-    (lambda W, b, rng: network.forward(np.zeros(3), W, b, hidden="relux"), r"unknown activation 'relux'"),
-    (lambda W, b, rng: network.forward(np.zeros(3), W, b, output="relu"), r"unknown output layer 'relu'"),
+    (lambda W, b, rng: network.forward(np.zeros(3), W, b, network.Spec(hidden="relux")), r"unknown activation 'relux'"),
+    (lambda W, b, rng: network.forward(np.zeros(3), W, b, network.Spec(output="relu")), r"unknown output layer 'relu'"),
     (lambda W, b, rng: network.init_params([3, 4], rng, scheme="glorot"), r"unknown initialisation 'glorot'"),
     (lambda W, b, rng: network.init_params([3, 4], 7), r"numpy.random.Generator"),
     (lambda W, b, rng: network.init_params([3], rng), r"at least an input and an output"),

@@ -45,7 +45,7 @@ def test_newton_step_of_a_linear_neuron_is_least_squares(rng):
     y = X @ np.array([1.0, -2.0, 0.5]) + 0.3 + 0.1 * rng.normal(size=40)
     sizes = [3, 1]
     grad = lambda t: network.flatten(*network.loss_and_grads(
-        X, y[:, None], *network.unflatten(t, sizes), output="identity")[1:])
+        X, y[:, None], *network.unflatten(t, sizes), network.Spec(output="identity"))[1:])
     H = numerical_jacobian(grad, np.zeros(4))
     # for the mean 1/2 squared error the Hessian is [X 1]^T [X 1] / m exactly
     design = np.column_stack([X, np.ones(40)])

@@ -15,9 +15,9 @@ def test_mlp_reaches_95_percent_on_digits():
     train, test = order[:1400], order[1400:]   # 397 held-out digits
     W, b = network.init_params([64, 32, 10], rng, scheme="he")
     W, b, history = network.train(X[train], Y[train], W, b, lr=0.1, epochs=30, rng=rng,
-                                  hidden="relu", output="softmax", loss="cross_entropy",
+                                  spec=network.Spec(hidden="relu", output="softmax", loss="cross_entropy"),
                                   X_test=X[test], Y_test=Y[test])
-    accuracy = network.accuracy(X[test], Y[test], W, b, "relu", "softmax")
+    accuracy = network.accuracy(X[test], Y[test], W, b, network.Spec("relu", "softmax"))
     assert accuracy >= 0.95, f"test accuracy {accuracy:.3f}"
     assert history["test_accuracy"][-1] == accuracy
     assert history["loss"][-1] < history["loss"][0] / 5    # training actually went down

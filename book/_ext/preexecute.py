@@ -3,7 +3,8 @@
 ``python book/_ext/preexecute.py [BUILD_DIR]`` (``make html`` runs it before
 ``jupyter-book build``). Jupyter Book executes the notebooks of a cold build one
 after another; on a machine with several cores most of them sit idle. This runs
-every notebook of _toc.yml that the cache does not hold yet, one per core, with
+every notebook of _toc.yml that the cache does not hold yet (of those changed since the
+cache was last written), one per core, with
 jupyter-cache's "local-parallel" executor, into ``BUILD_DIR/.jupyter_cache``
 (default ``_build``), the cache ``execute_notebooks: cache`` uses. The build then
 finds their outputs there and only renders.
@@ -52,8 +53,13 @@ def main(build_dir="_build", root=ROOT):
     cache_dir = Path(build_dir).resolve() / ".jupyter_cache"
     notebooks = toc_notebooks(root)
     database = cache_dir / "global.db"
-    # Quick way out of a no-change rebuild: nothing newer than the cache's last write.
-    if database.exists() and all(nb.stat().st_mtime < database.stat().st_mtime for nb in notebooks):
+    # Only notebooks written since the cache's last write can be new to it: the others
+    # are cached already, or failed here before and are left to the build as then. Asking
+    # jupyter-cache about a notebook costs a read and a hash, so the others are not asked.
+    if database.exists():
+        written = database.stat().st_mtime
+        notebooks = [nb for nb in notebooks if nb.stat().st_mtime >= written]
+    if not notebooks:
         return 0
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor

@@ -69,7 +69,7 @@ def gradient_norms(depth=15, width=64, hidden="sigmoid", init="xavier", batchnor
         gamma, beta = bn_params(W)
         _, _, dW, _, _, _ = loss_and_grads_bn(X, Y, W, b, gamma, beta, hidden)
     else:
-        _, dW, _ = network.loss_and_grads(X, Y, W, b, hidden)
+        _, dW, _ = network.loss_and_grads(X, Y, W, b, network.Spec(hidden))
     return np.array([np.linalg.norm(dW[j]) for j in sorted(dW)])
 
 
@@ -126,16 +126,13 @@ def forward_bn(X, W, b, gamma, beta, hidden="relu"):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != W[1].shape[0]:
         raise ValueError(f"X must be a batch of shape (m, {W[1].shape[0]}); got {X.shape}")
-    phi = activations.get(hidden)
-    L = len(W)
-    Z, U, H, caches = {}, {}, {0: X}, {}
-    for j in range(1, L + 1):
-        Z[j] = H[j - 1] @ W[j] + b[j]
-        if j == L:
-            H[j] = Z[j]
-        else:
-            U[j], caches[j] = batchnorm_forward(Z[j], gamma[j], beta[j])
-            H[j] = phi.f(U[j])
+    U, caches = {}, {}
+
+    def normalise(j, Z_j):
+        U[j], caches[j] = batchnorm_forward(Z_j, gamma[j], beta[j])
+        return U[j]
+
+    Z, H = network.layer_loop(X, W, b, activations.get(hidden).f, lambda Z_L: Z_L, between=normalise)
     return Z, U, H, caches
 
 
@@ -147,15 +144,14 @@ def backward_bn(Y, Z, U, H, caches, W, hidden="relu"):
     (beta takes over its role).
     """
     phi = activations.get(hidden)
-    L = len(W)
-    delta = np.asarray(losses.mse_grad(Y, H[L]))          # dL/dZ[L], identity output
-    dW, db, dgamma, dbeta = {}, {}, {}, {}
-    for j in range(L, 0, -1):
-        dW[j] = H[j - 1].T @ delta
-        db[j] = delta.sum(axis=0)
-        if j > 1:
-            dU = (delta @ W[j].T) * phi.df(U[j - 1])               # W[j], not W[j].T: errata
-            delta, dgamma[j - 1], dbeta[j - 1] = batchnorm_backward(dU, caches[j - 1])
+    delta = np.asarray(losses.mse_grad(Y, H[len(W)]))      # dL/dZ[L], identity output
+    dgamma, dbeta = {}, {}
+
+    def through(j, dH):                                    # dL/dH[j] -> dL/dZ[j], through f and BN
+        dZ, dgamma[j], dbeta[j] = batchnorm_backward(dH * phi.df(U[j]), caches[j])
+        return dZ
+
+    dW, db = network.backprop(delta, H, W, through)
     return dW, db, dgamma, dbeta
 
 

@@ -2,7 +2,8 @@
 
 Every function takes points ``p`` of shape (2,) or (..., 2) (a grid of points
 for contour plots) and returns values of shape (...), gradients of shape
-(..., 2) and Hessians of shape (..., 2, 2).
+(..., 2) and Hessians of shape (..., 2, 2). :func:`directional_derivatives` gives the
+rate of change of a surface along each of a set of unit directions.
 """
 
 from dataclasses import dataclass, field
@@ -182,3 +183,16 @@ def get(name):
         raise ValueError(
             f"unknown surface {name!r}; expected one of: {', '.join(SURFACES)}"
         ) from None
+
+
+# --- rates of change in every direction ----------------------------------------------
+
+def unit_directions(count):
+    """(angles, unit vectors u = (cos a, sin a)) for ``count`` angles evenly spread over [0, 2 pi)."""
+    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
+    return angles, np.stack([np.cos(angles), np.sin(angles)], axis=-1)
+
+
+def directional_derivatives(surface, point, directions):
+    """D_u L(p) = grad L(p) . u for each row u of ``directions`` (unit vectors)."""
+    return np.asarray(directions, dtype=float) @ surface.grad(np.asarray(point, dtype=float))

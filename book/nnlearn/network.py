@@ -18,14 +18,45 @@ Backward pass, with delta[j] = dL/dz[j]:
 db[j] = Delta[j].sum(axis=0)). Note W[j], not W[j].T, in the recursion: see errata.md.
 
 The output layer is f_L = identity (paired with MSE) or softmax (paired with
-cross-entropy); hidden layers use any elementwise activation.
+cross-entropy); hidden layers use any elementwise activation. These three choices travel
+together as one :class:`Spec`: ``Spec(hidden="tanh", output="softmax", loss="cross_entropy")``.
+
+:func:`layer_loop` and :func:`backprop` are the two loops above, written once; the
+batch-normalised network of :mod:`nnlearn.deep` runs through them too.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import activations, losses
 
 OUTPUTS = ("identity", "softmax", "sigmoid", "tanh")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a network is besides W and b: the hidden layers' activation, the output layer
+    and the loss it is trained on. Checked when made, so a misspelt name fails at once."""
+
+    hidden: object = "relu"        # a name from nnlearn.activations, or an Activation
+    output: str = "identity"       # one of OUTPUTS
+    loss: str = "mse"              # a name from nnlearn.losses
+
+    def __post_init__(self):
+        activations.get(self.hidden)
+        if self.output not in OUTPUTS:
+            raise ValueError(f"unknown output layer {self.output!r}; expected one of: {', '.join(OUTPUTS)}")
+        losses.get(self.loss)
+
+
+DEFAULT = Spec()
+
+
+def _spec(spec):
+    if not isinstance(spec, Spec):
+        raise ValueError(f"expected a network.Spec (e.g. Spec(hidden={spec!r})); got {spec!r}")
+    return spec
 
 
 # --- initialisation -----------------------------------------------------------
@@ -100,42 +131,72 @@ def check_params(W, b=None):
                 )
 
 
-def _check_output(output):
-    if output not in OUTPUTS:
-        raise ValueError(f"unknown output layer {output!r}; expected one of: {', '.join(OUTPUTS)}")
-
-
 def _apply_output(z, output):
     return losses.softmax(z) if output == "softmax" else activations.get(output).f(z)
 
 
+# --- the two loops --------------------------------------------------------------------
+
+def layer_loop(x, W, b, hidden, output, between=None):
+    """z[j] = h[j-1] @ W[j] + b[j] and h[j] = hidden(z[j]) for j < L, h[L] = output(z[L]).
+
+    ``hidden`` and ``output`` are functions of an array. ``between(j, z[j])``, if given,
+    transforms a hidden pre-activation before ``hidden`` sees it (batch normalisation
+    does). Returns the dicts (z, h), h[0] = x.
+    """
+    L = len(W)
+    z, h = {}, {0: x}
+    for j in range(1, L + 1):
+        z[j] = h[j - 1] @ W[j] + b[j]          # = W[j].T @ h[j-1] + b[j] for one example
+        if j == L:
+            h[j] = output(z[j])
+        else:
+            h[j] = hidden(z[j] if between is None else between(j, z[j]))
+    return z, h
+
+
+def backprop(delta, h, W, through):
+    """From delta[L] = dL/dz[L] down to layer 1: the gradients (dW, db).
+
+    ``through(j, g)`` turns g = dL/dh[j] into delta[j] = dL/dz[j] (for a plain layer,
+    g * f'(z[j])). ``delta`` is (n_L,) for one example or (m, n_L) for a batch.
+    """
+    batch = delta.ndim == 2
+    dW, db = {}, {}
+    for j in range(len(W), 0, -1):
+        if batch:
+            dW[j] = h[j - 1].T @ delta
+            db[j] = delta.sum(axis=0)
+        else:
+            dW[j] = np.outer(h[j - 1], delta)                  # h^(j-1) delta^(j)T
+            db[j] = delta.copy()
+        if j > 1:
+            back = delta @ W[j].T if batch else W[j] @ delta    # (n_{j-1},): W, not W.T
+            delta = through(j - 1, back)
+    return dW, db
+
+
 # --- forward and backward -------------------------------------------------------
 
-def forward(x, W, b, hidden="relu", output="identity"):
+def forward(x, W, b, spec=DEFAULT):
     """The forward pass: dicts z (keys 1..L) and h (keys 0..L, h[0] = x).
 
     ``x`` is one example of shape (n_0,) or a batch of shape (m, n_0).
     """
+    spec = _spec(spec)
     check_params(W, b)
-    _check_output(output)
-    phi = activations.get(hidden)
     x = np.asarray(x, dtype=float)
     n0 = W[1].shape[0]
     if x.ndim not in (1, 2) or x.shape[-1] != n0:
         raise ValueError(
             f"x must have shape ({n0},) for one example or (m, {n0}) for a batch; got {x.shape}"
         )
-    L = len(W)
-    z, h = {}, {0: x}
-    for j in range(1, L + 1):
-        z[j] = h[j - 1] @ W[j] + b[j]          # = W[j].T @ h[j-1] + b[j] for one example
-        h[j] = _apply_output(z[j], output) if j == L else phi.f(z[j])
-    return z, h
+    return layer_loop(x, W, b, activations.get(spec.hidden).f, lambda z: _apply_output(z, spec.output))
 
 
-def output_delta(y, z_L, h_L, output="identity", loss="mse"):
+def output_delta(y, z_L, h_L, spec=DEFAULT):
     """delta[L] = dL/dz[L], for the output layer and loss chosen."""
-    _check_output(output)
+    output, loss = _spec(spec).output, spec.loss
     if output == "softmax" and loss == "cross_entropy":
         return losses.softmax_cross_entropy_grad(y, z_L)   # = (y_hat - y) / m, stable
     _, loss_grad = losses.get(loss)
@@ -145,41 +206,29 @@ def output_delta(y, z_L, h_L, output="identity", loss="mse"):
     return g * activations.get(output).df(z_L)
 
 
-def backward(y, z, h, W, hidden="relu", output="identity", loss="mse"):
+def backward(y, z, h, W, spec=DEFAULT):
     """Gradients (dW, db) of the loss, dicts with the keys and shapes of W and b."""
-    phi = activations.get(hidden)
+    phi = activations.get(_spec(spec).hidden)
     L = len(W)
-    delta = output_delta(y, z[L], h[L], output, loss)
+    delta = output_delta(y, z[L], h[L], spec)
     if np.shape(delta) != np.shape(z[L]):
         raise ValueError(f"y must have shape {np.shape(z[L])} like the output; got {np.shape(y)}")
-    batch = delta.ndim == 2
-    dW, db = {}, {}
-    for j in range(L, 0, -1):
-        if batch:
-            dW[j] = h[j - 1].T @ delta
-            db[j] = delta.sum(axis=0)
-        else:
-            dW[j] = np.outer(h[j - 1], delta)                  # h^(j-1) delta^(j)T
-            db[j] = delta.copy()
-        if j > 1:
-            back = delta @ W[j].T if batch else W[j] @ delta    # (n_{j-1},): W, not W.T
-            delta = back * phi.df(z[j - 1])
-    return dW, db
+    return backprop(delta, h, W, lambda j, g: g * phi.df(z[j]))
 
 
-def loss_value(y, h_L, z_L, output="identity", loss="mse"):
+def loss_value(y, h_L, z_L, spec=DEFAULT):
     """The loss of a forward pass, from the logits when softmax meets cross-entropy."""
-    if output == "softmax" and loss == "cross_entropy":
+    if _spec(spec).output == "softmax" and spec.loss == "cross_entropy":
         return losses.softmax_cross_entropy(y, z_L)
-    return losses.get(loss)[0](y, h_L)
+    return losses.get(spec.loss)[0](y, h_L)
 
 
-def loss_and_grads(x, y, W, b, hidden="relu", output="identity", loss="mse"):
+def loss_and_grads(x, y, W, b, spec=DEFAULT):
     """(loss, dW, db) for one example or a batch: a forward then a backward pass."""
-    z, h = forward(x, W, b, hidden, output)
+    z, h = forward(x, W, b, spec)
     L = len(W)
-    dW, db = backward(y, z, h, W, hidden, output, loss)
-    return loss_value(y, h[L], z[L], output, loss), dW, db
+    dW, db = backward(y, z, h, W, spec)
+    return loss_value(y, h[L], z[L], spec), dW, db
 
 
 # --- flattening, for gradient checks and second-order methods ----------------------
@@ -205,7 +254,7 @@ def unflatten(theta, sizes):
     return W, b
 
 
-def flat_loss(x, y, sizes, hidden="relu", output="identity", loss="mse"):
+def flat_loss(x, y, sizes, spec=DEFAULT):
     """theta -> L: the loss of a network with layer ``sizes`` as a function of all its
     parameters in one vector (the order of :func:`flatten`), which is the form
     :func:`nnlearn.gradcheck.numerical_gradient` needs."""
@@ -214,16 +263,15 @@ def flat_loss(x, y, sizes, hidden="relu", output="identity", loss="mse"):
 
     def loss_of(theta):
         W, b = unflatten(theta, sizes)
-        z, h = forward(x, W, b, hidden, output)
-        return loss_value(y, h[L], z[L], output, loss)
+        z, h = forward(x, W, b, spec)
+        return loss_value(y, h[L], z[L], spec)
 
     return loss_of
 
 
 # --- training --------------------------------------------------------------------
 
-def train(X, Y, W, b, lr, epochs, rng, batch_size=32, hidden="relu", output="identity",
-          loss="mse", X_test=None, Y_test=None):
+def train(X, Y, W, b, lr, epochs, rng, batch_size=32, spec=DEFAULT, X_test=None, Y_test=None):
     """Mini-batch gradient descent; returns (W, b, history) and leaves the inputs untouched.
 
     history holds the mean training loss per epoch and, if test data is given,
@@ -240,23 +288,23 @@ def train(X, Y, W, b, lr, epochs, rng, batch_size=32, hidden="relu", output="ide
         total = 0.0
         for start in range(0, len(X), batch_size):
             rows = order[start:start + batch_size]
-            value, dW, db = loss_and_grads(X[rows], Y[rows], W, b, hidden, output, loss)
+            value, dW, db = loss_and_grads(X[rows], Y[rows], W, b, spec)
             for j in W:
                 W[j] -= lr * dW[j]
                 b[j] -= lr * db[j]
             total += value * len(rows)
         history["loss"].append(total / len(X))
         if X_test is not None:
-            history["test_accuracy"].append(accuracy(X_test, Y_test, W, b, hidden, output))
+            history["test_accuracy"].append(accuracy(X_test, Y_test, W, b, spec))
     return W, b, history
 
 
-def predict(X, W, b, hidden="relu", output="identity"):
+def predict(X, W, b, spec=DEFAULT):
     """The network output h[L] for X."""
-    _, h = forward(X, W, b, hidden, output)
+    _, h = forward(X, W, b, spec)
     return h[len(W)]
 
 
-def accuracy(X, Y, W, b, hidden="relu", output="identity"):
+def accuracy(X, Y, W, b, spec=DEFAULT):
     """Fraction of rows whose largest output matches the largest entry of Y."""
-    return float(np.mean(predict(X, W, b, hidden, output).argmax(-1) == np.asarray(Y).argmax(-1)))
+    return float(np.mean(predict(X, W, b, spec).argmax(-1) == np.asarray(Y).argmax(-1)))

@@ -2,13 +2,17 @@
 
 Both return a :class:`Trajectory`: the iterates theta_0..theta_T, the gradient
 at each, and the loss if a function is given; ``Trajectory.table()`` gives the
-per-iteration table of the notes' gradient-descent figure.
+per-iteration table of the notes' gradient-descent figure. :func:`rate` is how much
+one step of gradient descent shrinks the error on a quadratic, and :func:`loss_history`
+the loss of a run ready for a log axis.
 """
 
 from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
+
+LOSS_FLOOR = 1e-16     # a loss of exactly 0 cannot sit on a log axis: it is drawn here
 
 
 @dataclass
@@ -113,6 +117,24 @@ def newton_step(grad, hess, x):
 def newton_raphson(grad, hess, x0, steps, f=None, tol=None):
     """theta_{t+1} = theta_t - H(theta_t)^-1 grad(theta_t), for ``steps`` steps."""
     return _run(lambda x, g: _newton_update(hess(x), g, x), grad, x0, steps, f, tol)
+
+
+# --- how fast gradient descent goes ----------------------------------------------------
+
+def rate(lr, eigenvalues):
+    """max_i |1 - lr * lambda_i|: the factor by which one step of gradient descent shrinks the
+    slowest component of the error on a quadratic with Hessian eigenvalues lambda_i."""
+    lr = np.asarray(lr, dtype=float)
+    eigenvalues = np.asarray(eigenvalues, dtype=float)
+    return np.max(np.abs(1.0 - lr[..., None] * eigenvalues), axis=-1)
+
+
+def loss_history(surface, start, lr, steps):
+    """The loss L_0..L_steps of gradient descent, with exact zeros raised to :data:`LOSS_FLOOR`."""
+    run = gradient_descent(surface.grad, start, lr, steps, f=surface.f)
+    loss = np.full(steps + 1, np.nan)
+    loss[:len(run.loss)] = run.loss
+    return np.maximum(loss, LOSS_FLOOR)
 
 
 # --- what practitioners use next: momentum, Adam, schedules, mini-batches -----------------

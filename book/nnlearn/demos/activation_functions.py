@@ -145,7 +145,7 @@ def fit_snapshots(activation, width, steps=FIT_STEPS, record=FIT_RECORD, lr=None
     Y = sine_plus_step(FIT_X)
     snapshots = {}
     for step in range(steps + 1):
-        loss, dW, db = network.loss_and_grads(FIT_X, Y, W, b, hidden=activation)
+        loss, dW, db = network.loss_and_grads(FIT_X, Y, W, b, network.Spec(hidden=activation))
         if step % record == 0:
             snapshots[step] = ({j: w.copy() for j, w in W.items()},
                                {j: v.copy() for j, v in b.items()}, loss)
@@ -188,7 +188,7 @@ def hidden_layer_fit():
 
     def update(state, p):
         W, b, loss = snapshot(p)
-        z, h = network.forward(x[:, None], W, b, hidden=p["activation"])
+        z, h = network.forward(x[:, None], W, b, network.Spec(hidden=p["activation"]))
         state["fitted"].set_data(x, h[2][:, 0])
         contributions = h[1] * W[2][:, 0]          # column k: w_k^(1,2) h_k(x)
         for k, line in enumerate(state["units"]):

@@ -1,61 +1,31 @@
-"""Demos of chapter 6, backpropagation, and the two examples they run on.
+"""Demos of chapter 6, backpropagation.
 
-* :func:`worked_example`: the 2-2-1 network of the chapter (sigmoid hidden layer,
-  identity output, MSE), its input, target and parameters;
-* :func:`backward_steps`: the backward pass one layer per step on a network diagram;
-* :func:`digits_history`: one training run on the handwritten digits, recorded epoch by epoch;
-* :func:`digits_training`: that run, replayed: loss and accuracy up to an epoch, and the
-  test digits the network gets wrong at that epoch;
+* :func:`backward_steps`: the backward pass one layer per step on a network diagram, on
+  the chapter's worked example or a 3-4-3-2 softmax network (:mod:`nnlearn.examples`);
+* :func:`digits_training`: the chapter's training run on the handwritten digits
+  (:func:`nnlearn.examples.digits_history`), replayed: loss and accuracy up to an epoch,
+  and the test digits the network gets wrong at that epoch.
 """
-
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from .. import data, network
+from .. import network
+from ..examples import DIGITS_RUN, backprop_example, digits_history, softmax_example
 from ..plots.backpropagation import draw_network, paint_pass
 from ..plots.style import COLORS
 from . import register
 from .core import Demo, int_slider, menu
 
 
-def worked_example():
-    """The chapter's 2-2-1 example as a dict: x, y, W, b and the layer types.
-
-    Chosen so that z^(1) = (1, 0) exactly: sigmoid(0) = 1/2 and sigmoid'(0) = 1/4 keep
-    the hand computation short, and W^(0,1) is not symmetric, so W and W^T differ.
-    """
-    return {
-        "x": np.array([1.0, 2.0]),
-        "y": np.array([1.0]),
-        "W": {1: np.array([[0.5, -0.3],
-                           [0.2, 0.4]]),
-              2: np.array([[0.6],
-                           [-0.4]])},
-        "b": {1: np.array([0.1, -0.5]), 2: np.array([0.2])},
-        "hidden": "sigmoid", "output": "identity", "loss": "mse",
-    }
-
-
-def _wide_example():
-    """A 3-4-3-2 network with tanh hidden layers and a softmax output under cross-entropy."""
-    rng = np.random.default_rng(6)
-    W, b = network.init_params([3, 4, 3, 2], rng, scheme="xavier")
-    b = {j: rng.normal(0.0, 0.3, v.shape) for j, v in b.items()}
-    return {"x": np.array([0.5, -1.0, 1.5]), "y": np.array([0.0, 1.0]), "W": W, "b": b,
-            "hidden": "tanh", "output": "softmax", "loss": "cross_entropy"}
-
-
-EXAMPLES = {"2-2-1 worked example": worked_example, "3-4-3-2, softmax": _wide_example}
+EXAMPLES = {"2-2-1 worked example": backprop_example, "3-4-3-2, softmax": softmax_example}
 MAX_STEP = 3     # the deepest example has 3 layers of weights
 
 
 def _passes(example):
     e = example
-    z, h = network.forward(e["x"], e["W"], e["b"], e["hidden"], e["output"])
-    dW, db = network.backward(e["y"], z, h, e["W"], e["hidden"], e["output"], e["loss"])
-    loss = network.loss_value(e["y"], h[len(e["W"])], z[len(e["W"])], e["output"], e["loss"])
+    z, h = network.forward(e["x"], e["W"], e["b"], e["spec"])
+    dW, db = network.backward(e["y"], z, h, e["W"], e["spec"])
+    loss = network.loss_value(e["y"], h[len(e["W"])], z[len(e["W"])], e["spec"])
     return z, h, dW, db, loss                # for one example db[j] is delta[j]
 
 
@@ -74,7 +44,7 @@ def _step_text(step, L, example, z, h, dW, db, loss):
         return "<p><b>Done.</b> Every layer has its δ and every weight its gradient.</p>"
     if j == L:
         how = ("δ<sup>(L)</sup> = ŷ − y (cross-entropy after softmax)"
-               if example["loss"] == "cross_entropy" else
+               if example["spec"].loss == "cross_entropy" else
                "δ<sup>(L)</sup> = ŷ − y (MSE after an identity output)")
     else:
         how = (f"δ<sup>({j})</sup> = (W<sup>({j},{j + 1})</sup> δ<sup>({j + 1})</sup>) "
@@ -125,65 +95,6 @@ def backward_steps():
 
 
 # --- training on the digits ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class History:
-    """A training run recorded at every epoch; index t is the state after t epochs."""
-
-    train_loss: np.ndarray        # (E + 1,)
-    test_loss: np.ndarray
-    train_accuracy: np.ndarray
-    test_accuracy: np.ndarray
-    predictions: np.ndarray       # (E + 1, m_test): predicted digit of each test image
-    X_test: np.ndarray            # (m_test, 64)
-    labels_test: np.ndarray       # (m_test,)
-
-    @property
-    def epochs(self):
-        return len(self.train_loss) - 1
-
-    def misclassified(self, epoch, count=8):
-        """Indices of the first ``count`` test images the network gets wrong after ``epoch`` epochs."""
-        return np.flatnonzero(self.predictions[epoch] != self.labels_test)[:count]
-
-
-DIGITS_RUN = {"hidden_size": 32, "hidden": "tanh", "lr": 0.1, "epochs": 30, "batch_size": 32,
-              "seed": 0}
-
-
-@lru_cache(maxsize=4)
-def digits_history(hidden_size=32, hidden="tanh", lr=0.1, epochs=30, batch_size=32, seed=0):
-    """Train a 64-``hidden_size``-10 network (softmax, cross-entropy) on the digits with
-    mini-batch gradient descent, keeping loss, accuracy and every test prediction per epoch.
-
-    Runs one epoch at a time through :func:`nnlearn.network.train`, so the recorded run is
-    exactly the package's training loop. Takes well under a second; cached.
-    """
-    split = data.load_digits(seed=seed)
-    rng = np.random.default_rng(seed)
-    W, b = network.init_params([64, hidden_size, 10], rng, scheme="xavier")
-    head = {"hidden": hidden, "output": "softmax"}
-    rows = []
-
-    def record():
-        row = {}
-        for side, X, Y in (("train", split.X_train, split.Y_train), ("test", split.X_test, split.Y_test)):
-            z, h = network.forward(X, W, b, **head)
-            row[f"{side}_loss"] = network.loss_value(Y, h[2], z[2], "softmax", "cross_entropy")
-            row[f"{side}_accuracy"] = float(np.mean(h[2].argmax(1) == Y.argmax(1)))
-            if side == "test":
-                row["predictions"] = h[2].argmax(1).astype(np.int8)
-        rows.append(row)
-
-    record()
-    for _ in range(epochs):
-        W, b, _ = network.train(split.X_train, split.Y_train, W, b, lr, 1, rng, batch_size,
-                                loss="cross_entropy", **head)
-        record()
-    column = {key: np.array([row[key] for row in rows]) for key in rows[0]}
-    return History(column["train_loss"], column["test_loss"], column["train_accuracy"],
-                   column["test_accuracy"], column["predictions"], split.X_test, split.labels_test)
-
 
 SHOWN = 8    # misclassified digits on view
 

@@ -5,8 +5,8 @@
 * :func:`loss_tangents`: squared error and cross-entropy as functions of the
   prediction, for a chosen target, with the gradient drawn as a tangent line.
 
-:func:`worked_example` holds the numbers of the chapter's hand computation, so
-that the text, the demo and the tests use one set of parameters.
+:func:`nnlearn.examples.forward_example` holds the numbers of the chapter's hand
+computation, so that the text, the demo and the tests use one set of parameters.
 """
 
 import numpy as np
@@ -14,31 +14,12 @@ from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
 from .. import losses, network
+from ..examples import forward_example
 from ..plots.forward_pass import (binary_cross_entropy, binary_cross_entropy_slope,
                                   draw_network, layer_positions, mse_curve)
 from ..plots.style import COLORS, DIVERGING
 from . import register
 from .core import Demo, slider
-
-
-def worked_example():
-    """The 2-3-1 network of the chapter: ReLU hidden layer, identity output, MSE.
-
-    Returns a dict with x, W (keys 1, 2), b, the target y, and the layer
-    functions, in the shapes of the course notation: W[1] is 2 x 3, W[2] is 3 x 1.
-    """
-    return {
-        "x": np.array([1.0, 2.0]),
-        "W": {1: np.array([[0.5, -1.0, 0.2],
-                           [0.3, 0.4, 0.6]]),
-              2: np.array([[0.7],
-                           [-0.4],
-                           [0.5]])},
-        "b": {1: np.array([0.1, -0.3, 0.0]), 2: np.array([0.2])},
-        "y": np.array([1.5]),
-        "hidden": "relu",
-        "output": "identity",
-    }
 
 
 # the four parameters the sliders move: (control name, label, layer j, row i, column k)
@@ -53,7 +34,7 @@ FORWARD_CONTROLS = [
 
 def _parameters(p):
     """The worked example with the slider values written into W and b."""
-    example = worked_example()
+    example = forward_example()
     W, b = example["W"], example["b"]
     for name, _, j, i, k in FORWARD_CONTROLS:
         if k is None:
@@ -78,8 +59,8 @@ def forward_network():
         # hidden and output nodes, the loss); the rest is drawn once, from the worked example,
         # so that a frame redraws a few texts rather than all of them.
         ax = fig.subplots()
-        ex = worked_example()
-        z, h = network.forward(ex["x"], ex["W"], ex["b"], ex["hidden"], ex["output"])
+        ex = forward_example()
+        z, h = network.forward(ex["x"], ex["W"], ex["b"], ex["spec"])
         nodes, edges = draw_network(ax, sizes, gap=gap)
         box = dict(facecolor="white", alpha=0.85, lw=0, pad=1.5)
         texts, weight_texts = {}, {}
@@ -123,7 +104,7 @@ def forward_network():
     def update(state, p):
         ex = _parameters(p)
         W, b = ex["W"], ex["b"]
-        z, h = network.forward(ex["x"], W, b, ex["hidden"], ex["output"])
+        z, h = network.forward(ex["x"], W, b, ex["spec"])
         loss = losses.mse(ex["y"], h[2])
         for (j, k), text in state["texts"].items():
             state["nodes"][(j, k)].set_facecolor(cmap(norm(h[j][k])))
@@ -138,11 +119,11 @@ def forward_network():
 
     def describe(p):
         ex = _parameters(p)
-        z, h = network.forward(ex["x"], ex["W"], ex["b"], ex["hidden"], ex["output"])
+        z, h = network.forward(ex["x"], ex["W"], ex["b"], ex["spec"])
         return ("<p>z⁽¹⁾ = (" + ", ".join(f"{v:.2f}" for v in z[1]) + "), "
                 "h⁽¹⁾ = (" + ", ".join(f"{v:.2f}" for v in h[1]) + f"), ŷ = {h[2][0]:.3f}</p>")
 
-    example = worked_example()
+    example = forward_example()
     start = {name: float(example["b"][j][i] if k is None else example["W"][j][i, k])
              for name, _, j, i, k in FORWARD_CONTROLS}
     return Demo(

@@ -12,9 +12,8 @@ from dataclasses import replace
 import numpy as np
 
 from .. import landscapes
-from ..optim import gradient_descent
-from ..plots.gradient_descent import (LOSS_FLOOR, draw_path, draw_surface, iteration_table_html,
-                                      loss_history, rate)
+from ..optim import LOSS_FLOOR, gradient_descent, loss_history, rate
+from ..plots.gradient_descent import draw_path, draw_surface, iteration_table_html
 from ..plots.style import COLORS, END, START
 from . import register
 from .core import Demo, int_slider, menu, slider

@@ -131,7 +131,7 @@ def xor_params(sharpness, out_weight=-1.0):
 def xor_forward(X, sharpness, out_weight=-1.0):
     """(h1, h2, y_hat) at the rows of X, from nnlearn.network.forward with sigmoid layers."""
     W, b = xor_params(sharpness, out_weight)
-    _, h = network.forward(X, W, b, hidden="sigmoid", output="sigmoid")
+    _, h = network.forward(X, W, b, network.Spec(hidden="sigmoid", output="sigmoid"))
     return h[1][:, 0], h[1][:, 1], h[2][:, 0]
 
 

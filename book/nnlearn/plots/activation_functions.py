@@ -131,7 +131,7 @@ def universal_approximation(step_counts=(3, 10, 40)):
     x = np.linspace(0, 1, 801)
     for ax, steps in zip(axes, step_counts):
         W, b = staircase_network(steps)
-        y_hat = network.predict(x[:, None], W, b, hidden="sigmoid")[:, 0]
+        y_hat = network.predict(x[:, None], W, b, network.Spec(hidden="sigmoid"))[:, 0]
         error = np.max(np.abs(y_hat - staircase_target(x)))
         ax.plot(x, staircase_target(x), color=COLORS["black"], lw=1.2, label="target $g(x)$")
         ax.plot(x, y_hat, color=COLORS["blue"], lw=2, label="network")

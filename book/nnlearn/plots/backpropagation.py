@@ -139,13 +139,13 @@ def paint_pass(art, h, z, W, delta=None, dW=None, known=()):
 
 
 @styled
-def worked_example(x, y, W, b, hidden="sigmoid", output="identity", loss="mse"):
+def worked_example(x, y, W, b, spec):
     """Top: the forward pass (weights on the edges, h in and z under the nodes). Bottom: the
     backward pass (delta above the nodes, dL/dW on the edges, coloured by sign and size)."""
     from .. import network
 
-    z, h = network.forward(x, W, b, hidden, output)
-    dW, deltas = network.backward(y, z, h, W, hidden, output, loss)   # for one example, db[j] = delta[j]
+    z, h = network.forward(x, W, b, spec)
+    dW, deltas = network.backward(y, z, h, W, spec)   # for one example, db[j] = delta[j]
     sizes = network.layer_sizes(W)
     fig, (top, bottom) = new_figure(figsize=(7.5, 6.4), nrows=2)
     paint_pass(draw_network(top, sizes), h, z, W)

@@ -5,7 +5,6 @@
 * :func:`descent_path`: one run of gradient descent drawn on the contours (the notes' figure);
 * :func:`learning_rate_paths`: the same start, several learning rates, side by side;
 * :func:`contraction_factor`: how much one step shrinks (or grows) the error, against alpha;
-* :func:`loss_history`: the loss per iteration of a run, ready for a log axis;
 * :func:`iteration_table_html`: the per-iteration table of a run, as HTML.
 """
 
@@ -13,9 +12,11 @@ import html
 
 import numpy as np
 
+from ..landscapes import directional_derivatives, unit_directions
+from ..examples import optimizer_runs, schedule_runs, schedules
+from ..optim import rate
 from .style import COLORS, END, START, new_figure, styled
 
-LOSS_FLOOR = 1e-16     # a loss of exactly 0 cannot sit on a log axis: it is drawn here
 
 
 # --- shared pieces ------------------------------------------------------------------
@@ -55,17 +56,6 @@ def draw_path(ax, points, label=None, color="black", animated=False):
     end, = ax.plot(*points[-1], "o", color=END, markersize=9, markeredgecolor="white",
                    label="end", animated=animated, zorder=5)
     return line, start, end
-
-
-def unit_directions(count):
-    """(angles, unit vectors u = (cos a, sin a)) for ``count`` angles evenly spread over [0, 2 pi)."""
-    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
-    return angles, np.stack([np.cos(angles), np.sin(angles)], axis=-1)
-
-
-def directional_derivatives(surface, point, directions):
-    """D_u L(p) = grad L(p) . u for each row u of ``directions`` (unit vectors)."""
-    return np.asarray(directions, dtype=float) @ surface.grad(np.asarray(point, dtype=float))
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -149,14 +139,6 @@ def _short(value):
     return "nan" if not np.isfinite(value) else f"{value:.2g}"
 
 
-def rate(lr, eigenvalues):
-    """max_i |1 - lr * lambda_i|: the factor by which one step of gradient descent shrinks the
-    slowest component of the error on a quadratic with Hessian eigenvalues lambda_i."""
-    lr = np.asarray(lr, dtype=float)
-    eigenvalues = np.asarray(eigenvalues, dtype=float)
-    return np.max(np.abs(1.0 - lr[..., None] * eigenvalues), axis=-1)
-
-
 @styled
 def contraction_factor(eigenvalues=(2.0,), lr_max=1.2):
     """|1 - alpha lambda| against alpha, with the regimes of the bowl shaded (one eigenvalue)
@@ -194,16 +176,6 @@ def contraction_factor(eigenvalues=(2.0,), lr_max=1.2):
     ax.set_ylabel("factor per step")
     ax.legend(loc="lower left", fontsize=8)
     return fig
-
-
-def loss_history(surface, start, lr, steps):
-    """The loss L_0..L_steps of gradient descent, with exact zeros raised to :data:`LOSS_FLOOR`."""
-    from ..optim import gradient_descent
-
-    run = gradient_descent(surface.grad, start, lr, steps, f=surface.f)
-    loss = np.full(steps + 1, np.nan)
-    loss[:len(run.loss)] = run.loss
-    return np.maximum(loss, LOSS_FLOOR)
 
 
 def iteration_table_html(run, names=("x", "y"), max_rows=11, digits=4):
@@ -244,18 +216,6 @@ def label_thetas(ax, left=True):
     ax.set_ylabel(r"$\theta_2$" if left else "")
 
 
-def optimizer_runs(surface, steps, lr, beta, adam_lr):
-    """{name: Trajectory} for gradient descent, the heavy ball and Adam from the surface's start."""
-    from .. import optim
-
-    start = surface.start
-    return {
-        "gradient descent": optim.gradient_descent(surface.grad, start, lr, steps, f=surface.f),
-        "momentum": optim.momentum(surface.grad, start, lr, beta, steps, f=surface.f),
-        "Adam": optim.adam(surface.grad, start, adam_lr, steps, f=surface.f),
-    }
-
-
 @styled
 def optimizer_paths(surfaces, steps, lr, beta, adam_lr):
     """One row per surface, one column per method (gradient descent, momentum, Adam): the
@@ -277,26 +237,6 @@ def optimizer_paths(surfaces, steps, lr, beta, adam_lr):
 
 SCHEDULE_COLORS = {"constant": COLORS["black"], "step decay": COLORS["orange"],
                    "cosine": COLORS["blue"], "1/t": COLORS["green"]}
-
-
-def schedules(lr, steps):
-    """The four schedules the chapter compares, {name: rates}, all starting at ``lr``."""
-    from .. import optim
-
-    return {"constant": optim.constant_schedule(lr, steps),
-            "step decay": optim.step_decay(lr, steps, every=max(steps // 4, 1), drop=0.3),
-            "cosine": optim.cosine_schedule(lr, steps),
-            "1/t": optim.inverse_time(lr, steps, decay=20.0 / steps)}
-
-
-def schedule_runs(problem, start, lr, steps, batch_size, seed=0):
-    """{name: Trajectory} of mini-batch SGD on ``problem`` (a LineFit) under each schedule,
-    with the same batches (same seed) for all of them."""
-    from .. import optim
-
-    return {name: optim.sgd(problem.batch_grad, problem.size, start, rates, steps, batch_size,
-                            seed=seed, f=problem.f)
-            for name, rates in schedules(lr, steps).items()}
 
 
 @styled
