@@ -11,7 +11,8 @@ and sizes chosen in the code (2000 steps, 64 units).
 A worked example is the one place where the prose computes numbers itself, because
 the arithmetic is the lesson: there a hidden cell (tag `remove-cell`) asserts each
 number against the code's result, so the build fails if they drift, and the number
-is then a literal of the code. The few remaining matches that are coincidences are
+is then a literal of the code. Outputs of cells that time something are left out
+(see TIMED). The few remaining matches that are coincidences are
 listed in COINCIDENCES with their reason.
 
 The outputs are read from the execution cache the build fills (`make book`).
@@ -34,6 +35,10 @@ COINCIDENCES = {
     ("05_gradient_descent", "1.25"): "a loss in an exercise's hand-made table that an unrelated run also prints",
     ("08_second_order", "0.52"): "3 * 0.16 - 1 worked by hand; an unrelated Hessian eigenvalue prints the same",
 }
+# A cell that times something prints different digits on every machine: a typed number
+# that happens to match one of them is a coincidence, and a test that depends on it would
+# fail at random. Timings that the text quotes are glued all the same (chapters 6 and 8).
+TIMED = re.compile(r"timeit|perf_counter|process_time|solve_seconds|per_cube")
 NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")
 
 
@@ -54,7 +59,8 @@ def copied_numbers(notebook):
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     printed = "\n".join(
         output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-        for c in notebook.cells if c.cell_type == "code" for output in c.get("outputs", []))
+        for c in notebook.cells if c.cell_type == "code" and not TIMED.search(c.source)
+        for output in c.get("outputs", []))
     return sorted(n for n in stated_numbers(prose) & stated_numbers(printed)
                   if n not in stated_numbers(code))
 
