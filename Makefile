@@ -35,7 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP) html
+book: $(STAMP) html site-pdf
 	@echo "The course website: $(abspath _build/html/index.html)"
 	@echo "The student kit:    $(abspath _build/html/_downloads/nnlearn-student-kit.zip)"
 
@@ -67,7 +67,7 @@ $(SITE_STAMP): $(SITE_INPUTS) $(STAMP)
 	@mv _build/.built.started $@
 
 # Lint first (seconds), then the site (the suite checks the pages it produced), then every test.
-test: $(STAMP) lint $(SITE_STAMP)
+test: $(STAMP) lint $(SITE_STAMP) site-pdf
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The fast loop while writing code: everything that needs neither the built site nor minutes.
@@ -100,3 +100,12 @@ public: $(STAMP)
 
 kit: $(STAMP)
 	$(BIN)/python -m publish.kit
+
+# The whole course as one PDF (_build/pdf, and a copy in the site, which links to it),
+# printed by Debian's Chromium from the built site: book/_ext/print_pdf.py.
+# `make book` and `make test` print it too when Chromium is there (and the site changed).
+.PHONY: pdf site-pdf
+pdf: $(STAMP) html
+	$(BIN)/python book/_ext/print_pdf.py _build
+site-pdf: $(STAMP) html
+	$(BIN)/python book/_ext/print_pdf.py _build --if-chromium

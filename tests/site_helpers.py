@@ -133,6 +133,22 @@ def chromium_context(viewport=(1280, 800)):
             context.close()
 
 
+@contextlib.contextmanager
+def chromium_browser():
+    """A headless Chromium: yields a Playwright Browser, whose ``new_context()`` is a fresh
+    profile (a reader's first visit) that costs milliseconds, not a browser start."""
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def keep_inside(context, origin):
     """Abort every request that leaves ``origin``; returns the list they are recorded in."""
     outside = []
