@@ -133,7 +133,7 @@ def test_iteration_table_lists_the_run():
     assert html.count("<tr>") == 12                               # header + 11 iterations
     for cell in ["2.5000", "5.0000", "10.2500", "2.0000", "1.6000", "6.5600", "4.1984"]:
         assert f"<td>{cell}</td>" in html
-    assert "∂L/∂x" in html and "∂L/∂y" in html
+    assert "∂L/∂θ₁" in html and "∂L/∂θ₂" in html
     with np.errstate(over="ignore"):                              # the loss of a huge iterate
         diverged = plots.iteration_table_html(run_on_bowl(1e200, steps=3))
     assert "diverged" in diverged

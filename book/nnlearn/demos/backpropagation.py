@@ -43,9 +43,9 @@ def _step_text(step, L, example, z, h, dW, db, loss):
     if j < 1:
         return "<p><b>Done.</b> Every layer has its δ and every weight its gradient.</p>"
     if j == L:
-        how = ("δ<sup>(L)</sup> = ŷ − y (cross-entropy after softmax)"
+        how = ("δ<sup>(N)</sup> = ŷ − y (cross-entropy after softmax)"
                if example["spec"].loss == "cross_entropy" else
-               "δ<sup>(L)</sup> = ŷ − y (MSE after an identity output)")
+               "δ<sup>(N)</sup> = ŷ − y (MSE after an identity output)")
     else:
         how = (f"δ<sup>({j})</sup> = (W<sup>({j},{j + 1})</sup> δ<sup>({j + 1})</sup>) "
                f"⊙ f′(z<sup>({j})</sup>)")

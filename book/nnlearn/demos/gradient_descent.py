@@ -66,7 +66,7 @@ def descent_explorer():
     def describe(p):
         _, run = _run(p)
         return (f"<p>{run.summary()}. The first iterations:</p>"
-                + iteration_table_html(run, ("x", "y"), max_rows=11))
+                + iteration_table_html(run, ("θ₁", "θ₂"), max_rows=11))
 
     return Demo(
         "Gradient descent on a surface",

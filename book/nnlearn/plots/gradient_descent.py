@@ -40,8 +40,8 @@ def draw_surface(ax, surface, n=121, count=14, filled=True):
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
     ax.set_aspect("equal")
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
     ax.grid(False)
     return ax
 
@@ -178,7 +178,7 @@ def contraction_factor(eigenvalues=(2.0,), lr_max=1.2):
     return fig
 
 
-def iteration_table_html(run, names=("x", "y"), max_rows=11, digits=4):
+def iteration_table_html(run, names=("θ₁", "θ₂"), max_rows=11, digits=4):
     """The table of a run (t, parameters, gradient, loss) as an HTML table of ``max_rows`` rows."""
     rows = run.table(list(names), max_rows)
     if not rows:

@@ -49,8 +49,8 @@ def draw_landscape(ax, surface, n=121, count=14, filled=True, marks=True):
                     markeredgecolor=COLORS["black"], zorder=3)
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
     ax.grid(False)
     return ax
 
