@@ -1,5 +1,5 @@
 # The two commands a new user needs: `make book` and `make test`.
-# Everything else here is a convenience. Only python3 (3.11+), make and git are assumed.
+# Everything else here is a convenience. Only python3 (3.10+), make and git are assumed.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,12 +10,14 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
-.PHONY: book html test bench serve lab strip clean help
+.PHONY: book html test unit lint bench serve lab strip clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the website into _build/html (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
+	@echo "make unit   the library, demo and grader tests: no site build, a minute or two"
+	@echo "make lint   ruff over the Python files and notebooks (pyproject.toml)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  print benchmarks and write _build/bench.json"
@@ -39,17 +41,35 @@ book: $(STAMP) html
 # (book/_ext/preexecute.py); one that fails there is run again by the build, which stops.
 # The cache keys on a notebook's code only: when the library the chapters import
 # changes, every chapter's stored outputs are stale, so the cache goes.
+# The stamp is touched after a build that passed: with nothing newer than it among the
+# site's inputs (everything under book/, the two YAML files, the environment), Make
+# does nothing at all.
 CACHE := _build/.jupyter_cache/global.db
-html:
+SITE_STAMP := _build/html/.built
+SITE_INPUTS := _config.yml _toc.yml $(shell find book -type f -not -path '*/__pycache__/*' \
+	-not -path '*/.ipynb_checkpoints/*' -not -path '*.egg-info/*')
+
+html: $(SITE_STAMP)
+
+$(SITE_STAMP): $(SITE_INPUTS) $(STAMP)
+	@mkdir -p _build && touch _build/.built.started   # an edit made during the build is not missed
 	@if [ -f $(CACHE) ] && [ -n "$$(find book/nnlearn -name '*.py' -newer $(CACHE) | head -1)" ]; then \
 		echo "book/nnlearn changed since the last build: re-running every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees _build/html; fi
 	$(BIN)/python book/_ext/preexecute.py _build
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@mv _build/.built.started $@
 
-# The site is built first: the suite checks the pages it produced.
-test: $(STAMP) html
+# Lint first (seconds), then the site (the suite checks the pages it produced), then every test.
+test: $(STAMP) lint $(SITE_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+# The fast loop while writing code: everything that needs neither the built site nor minutes.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not site" -n auto --dist loadgroup -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # ONLY="build pages" runs some sections (demos, build, pages, grading); all by default.
 bench: $(STAMP)

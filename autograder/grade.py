@@ -249,7 +249,8 @@ def main(argv=None):
     isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
     job = Job(args, coursedir, assignment, isolation)
     line = preflight(isolation, job.limits, coursedir)
-    print(("WARNING: " if isolation.mode == "none" else "") + line, file=sys.stderr if isolation.mode == "none" else sys.stdout)
+    unsafe = isolation.mode == "none"
+    print(("WARNING: " if unsafe else "") + line, file=sys.stderr if unsafe else sys.stdout)
     students, more = store.retry_locked(
         lambda: find_students(coursedir, course_id, assignment.name, args.student), args.lock_timeout, say)
     if not students:

@@ -25,7 +25,7 @@ from conftest import ROOT
 from site_helpers import (SCREENSHOTS, SITE, chapter_pages, chromium_context, demo_calls, download_link,
                           keep_inside, page_text, pages_with, require_site, serve, site_pages)
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.slow, pytest.mark.site, pytest.mark.xdist_group("browser")]
 
 PAGES = site_pages()
 CHAPTERS = chapter_pages()

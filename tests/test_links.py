@@ -60,6 +60,7 @@ def broken_links(site, page):
     return broken
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("rel", site_pages() or [pytest.param(
     None, marks=pytest.mark.skip(reason=f"no built site in {SITE}"))])
 def test_every_internal_link_resolves(rel):
@@ -67,6 +68,7 @@ def test_every_internal_link_resolves(rel):
     assert not broken_links(SITE, SITE / rel), f"{rel}: broken links"
 
 
+@pytest.mark.site
 def test_the_site_is_there():
     require_site()
 

@@ -132,8 +132,10 @@ def test_flatten_round_trip(rng):
     (lambda W, b, rng: network.init_params([3, 4], rng, scheme="glorot"), r"unknown initialisation 'glorot'"),
     (lambda W, b, rng: network.init_params([3, 4], 7), r"numpy.random.Generator"),
     (lambda W, b, rng: network.init_params([3], rng), r"at least an input and an output"),
-    (lambda W, b, rng: network.train(np.zeros((2, 3)), np.zeros((2, 2)), W, b, 0.0, 1, rng), r"learning rate must be positive"),
-    (lambda W, b, rng: network.loss_and_grads(np.zeros(3), np.zeros(3), W, b), r"y has shape \(3,\) but y_hat has shape \(2,\)"),
+    (lambda W, b, rng: network.train(np.zeros((2, 3)), np.zeros((2, 2)), W, b, 0.0, 1, rng),
+     r"learning rate must be positive"),
+    (lambda W, b, rng: network.loss_and_grads(np.zeros(3), np.zeros(3), W, b),
+     r"y has shape \(3,\) but y_hat has shape \(2,\)"),
 ])
 def test_bad_input_is_named(call, message, rng):
     W, b = network.init_params([3, 4, 2], rng)

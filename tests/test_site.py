@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT
 from site_helpers import SITE, html_text
 
+pytestmark = pytest.mark.site   # `make unit` leaves these out: they need the built site
+
 PAGE_LIMIT = 3 * 1024 * 1024
 
 

@@ -124,7 +124,8 @@ class Encoder:
             return obj
         if id(obj) in self.memo and isinstance(obj, (list, dict, np.ndarray)):
             return ["R", self.memo[id(obj)]]
-        if self.light and depth > 0 and isinstance(obj, (list, dict, tuple, set, frozenset, np.ndarray, np.generic, str, bytes)):
+        if self.light and depth > 0 and isinstance(obj, (list, dict, tuple, set, frozenset,
+                                                         np.ndarray, np.generic, str, bytes)):
             return ["O", type(obj).__name__, type(obj).__module__, ""]
         if isinstance(obj, np.generic):
             if obj.dtype.kind not in SAFE_DTYPE_KINDS:

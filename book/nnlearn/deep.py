@@ -222,7 +222,8 @@ def solve_seconds(sizes, rng, repeats=3):
     H is a random matrix plus n times the identity, so it is safely invertible and
     cheap to make; ``np.linalg.solve`` factorises it (LU, about 2 n^3 / 3 flops)
     whatever its entries, so its time is the time of a Newton step of that size.
-    The best of a few runs is the least disturbed by whatever else the machine does.
+    The best of a few runs is the least disturbed by whatever else the machine does; an
+    untimed solve first keeps the first size from paying for the warm-up alone.
     """
     times = []
     for n in sizes:
@@ -231,6 +232,7 @@ def solve_seconds(sizes, rng, repeats=3):
             raise ValueError(f"sizes must be >= 1; got {n}")
         H = rng.normal(size=(n, n)) + n * np.eye(n)
         g = rng.normal(size=n)
+        np.linalg.solve(H, g)          # warm-up: the first call pays for page faults and caches
         best = np.inf
         for _ in range(int(repeats)):
             start = time.perf_counter()

@@ -102,7 +102,7 @@ def steepest_ascent(surface, point, count=360):
     right.axhline(norm, color=COLORS["vermillion"], linestyle="--", linewidth=1,
                   label=rf"$\|\nabla L\| = {norm:.3g}$")
     right.axhline(-norm, color=COLORS["blue"], linestyle="--", linewidth=1,
-                  label=rf"$-\|\nabla L\|$")
+                  label=r"$-\|\nabla L\|$")
     right.plot(best, norm, "o", color=COLORS["vermillion"])
     right.plot(worst, -norm, "o", color=COLORS["blue"])
     right.set_xlim(0, 360)
