@@ -112,4 +112,5 @@ def test_written_answers_and_their_rubrics_live_only_in_solution_cells():
         assert "**Model answer.**" in cell.source and "**Rubric" in cell.source, nbgrader_meta(cell)["grade_id"]
     for cell in nb.cells:
         if not nbgrader_meta(cell).get("solution"):
-            assert "Model answer" not in cell.source and "Rubric" not in cell.source, nbgrader_meta(cell).get("grade_id")
+            gid = nbgrader_meta(cell).get("grade_id")
+            assert "Model answer" not in cell.source and "Rubric" not in cell.source, gid
