@@ -10,7 +10,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 JB_FLAGS := --warningiserror --nitpick --keep-going
 
-.PHONY: book html test unit lint bench serve lab strip clean help
+.PHONY: book html test unit lint bench serve lab strip clean help public kit
 .DEFAULT_GOAL := help
 
 help:
@@ -23,6 +23,8 @@ help:
 	@echo "make bench  print benchmarks and write _build/bench.json"
 	@echo "make strip  strip outputs from every notebook before committing"
 	@echo "make clean  remove _build (keep .venv)"
+	@echo "make public write _build/public, the tree to publish as the public repository"
+	@echo "make kit    write the student kit alone (make book puts it in the site too)"
 
 # The environment: made when missing, refreshed when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -35,6 +37,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP) html
 	@echo "The course website: $(abspath _build/html/index.html)"
+	@echo "The student kit:    $(abspath _build/html/_downloads/nnlearn-student-kit.zip)"
 
 # Strict build; an unchanged rebuild only re-renders (notebook outputs are cached).
 # Changed chapters run first in parallel, one per core, into the same cache
@@ -48,6 +51,9 @@ CACHE := _build/.jupyter_cache/global.db
 SITE_STAMP := _build/html/.built
 SITE_INPUTS := _config.yml _toc.yml $(shell find book -type f -not -path '*/__pycache__/*' \
 	-not -path '*/.ipynb_checkpoints/*' -not -path '*.egg-info/*')
+# The site carries the student kit (publish/site.py): what goes into it is an input too.
+SITE_INPUTS += requirements.txt pyproject.toml $(shell find exercises publish -type f \
+	-not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*')
 
 html: $(SITE_STAMP)
 
@@ -86,3 +92,11 @@ strip: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The public side (book/for-instructors.md). The site build writes the student kit into
+# the site itself (publish/site.py). Both commands fail if a private line got in.
+public: $(STAMP)
+	$(BIN)/python -m publish.public_tree
+
+kit: $(STAMP)
+	$(BIN)/python -m publish.kit

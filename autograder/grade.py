@@ -1,4 +1,4 @@
-"""Grade every submission of an assignment, safely: ``python autograder/grade.py ASSIGNMENT``.
+"""Grade every submission of an assignment, safely: ``python -m autograder.grade ASSIGNMENT``.
 
 The hardened replacement for ``nbgrader autograde`` (book/for-instructors.md has
 the whole story). Each student's notebook runs in a sandbox of its own; the tests
@@ -7,9 +7,9 @@ row in the export, with a score and a status. Run it from the course root as roo
 (for the sandbox), after ``nbgrader generate_assignment`` and ``nbgrader collect``
 (or ``zip_collect``)::
 
-    sudo .venv/bin/python autograder/grade.py backprop            # all students
-    sudo .venv/bin/python autograder/grade.py backprop --student alice --student bob
-    .venv/bin/python autograder/grade.py --help
+    sudo .venv/bin/python -m autograder.grade backprop            # all students
+    sudo .venv/bin/python -m autograder.grade backprop --student alice --student bob
+    .venv/bin/python -m autograder.grade --help
 
 It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
 folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,
@@ -19,7 +19,6 @@ folders and gradebook) and writes, under ``autograder/``: the gradebook's scores
 
 import argparse
 import concurrent.futures as futures
-import datetime
 import json
 import multiprocessing
 import os
@@ -29,12 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:
-    sys.path.insert(0, str(HERE.parent))
+from . import limits, statuses
+from .secure import plan as plans
+from .secure import codec, rpc, runner, sandbox, store
+from .secure.results import Result
 
-from autograder.secure import plan as plans  # noqa: E402
-from autograder.secure import runner, sandbox, store  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 STUDENT_FILE_LIMIT = 10 * 2**20       # a file handed in beside the notebook, copied into the sandbox
 STUDENT_FILES_TOTAL = 50 * 2**20
@@ -52,20 +51,23 @@ def parse_size(text):
 
 def arguments(argv=None):
     p = argparse.ArgumentParser(
-        prog="autograder/grade.py",
+        prog="python -m autograder.grade",
         description="Grade an assignment's submissions in sandboxes, with the tests outside them.")
     p.add_argument("assignment", help="the assignment to grade (as in solutions/ and the gradebook)")
     p.add_argument("--student", action="append", default=[],
                    help="grade only this student (repeat for several); default: everyone")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="submissions graded at the same time (default: the number of cores)")
-    p.add_argument("--cell-timeout", type=float, default=60.0,
-                   help="seconds one cell or one test may run (default 60)")
-    p.add_argument("--notebook-timeout", type=float, default=180.0,
-                   help="seconds a whole notebook may run, restarts included (default 180)")
-    p.add_argument("--memory", default="2G", help="memory (address space) per notebook (default 2G)")
-    p.add_argument("--max-output", default="1M", help="characters a notebook may print in all (default 1M)")
-    p.add_argument("--processes", type=int, default=64, help="processes and threads per notebook (default 64)")
+    p.add_argument("--cell-timeout", type=float, default=limits.CELL_TIMEOUT,
+                   help=f"seconds one cell or one test may run (default {limits.CELL_TIMEOUT:g})")
+    p.add_argument("--notebook-timeout", type=float, default=limits.NOTEBOOK_TIMEOUT,
+                   help=f"seconds a whole notebook may run, restarts included (default {limits.NOTEBOOK_TIMEOUT:g})")
+    p.add_argument("--memory", default=limits.MEMORY,
+                   help=f"memory (address space) per notebook (default {limits.MEMORY})")
+    p.add_argument("--max-output", default=limits.MAX_OUTPUT,
+                   help=f"characters a notebook may print in all (default {limits.MAX_OUTPUT})")
+    p.add_argument("--processes", type=int, default=limits.PROCESSES,
+                   help=f"processes and threads per notebook (default {limits.PROCESSES})")
     p.add_argument("--isolation", choices=["auto", "none"], default="auto",
                    help="auto: namespaces and a separate uid when run as root; none: no sandbox "
                         "(the notebook runs as you, can read your files and use the network)")
@@ -175,10 +177,8 @@ def grade_one(student):
     try:
         return _grade_one(student)
     except Exception as err:   # a fault of the grader's: that submission is flagged, the batch goes on
-        result = broken(JOB, student)
-        result["message"] = f"the grader failed on this submission: {type(err).__name__}: {err}"
-        result["notebook_json"] = None
-        return result
+        return Result.grader_error(student, JOB.assignment,
+                                   f"the grader failed on this submission: {type(err).__name__}: {err}")
 
 
 def _grade_one(student):
@@ -187,7 +187,7 @@ def _grade_one(student):
     submission = plans.read_submission(folder, student, job.assignment.notebook)
     stage = None
     try:
-        if submission.status == "ok":
+        if submission.status == statuses.OK:
             stage = stage_student_files(folder, submission.path)
             submission.folder_for_sandbox = stage
         result = runner.grade_submission(job.assignment, submission, job.isolation, slot, job.limits,
@@ -195,9 +195,8 @@ def _grade_one(student):
     finally:
         if stage:
             shutil.rmtree(stage, ignore_errors=True)
-    result["graded_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    result["notebook_json"] = None if submission.notebook is None else json.dumps(submission.notebook)
-    return result
+    result.notebook_json = None if submission.notebook is None else json.dumps(submission.notebook)
+    return result.stamp()
 
 
 # --- the batch ---------------------------------------------------------------------------
@@ -217,8 +216,7 @@ def preflight(isolation, limits, coursedir):
     box = sandbox.Sandbox(isolation, 0, limits, stage)
     try:
         box.start(time.monotonic() + 60)
-        from autograder.secure import rpc
-        peer = rpc.Peer(box.channel, "t", lambda: time.monotonic() + 30)
+        peer = rpc.Peer(box.channel, codec.TRUSTED, lambda: time.monotonic() + 30)
         secrets = [str(Path(coursedir.root) / coursedir.source_directory),
                    str(Path(coursedir.root) / coursedir.submitted_directory),
                    coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
@@ -226,7 +224,7 @@ def preflight(isolation, limits, coursedir):
         probe = ("import os, socket\nseen = any(os.path.exists(p) for p in %r)\n"
                  "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
                  "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % secrets
-        reply, _ = peer.request({"op": "run_cell", "source": probe})
+        reply, _ = peer.request({"op": rpc.Op.RUN_CELL, "source": probe})
         uid, seen, net = reply.get("stdout", "").split()[:3]
     except Exception as err:
         raise SystemExit(f"error: the sandbox does not work on this machine: {err}") from None
@@ -249,8 +247,8 @@ def main(argv=None):
     isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
     job = Job(args, coursedir, assignment, isolation)
     line = preflight(isolation, job.limits, coursedir)
-    unsafe = isolation.mode == "none"
-    print(("WARNING: " if unsafe else "") + line, file=sys.stderr if unsafe else sys.stdout)
+    loud = isolation.mode == "none"
+    print(("WARNING: " if loud else "") + line, file=sys.stderr if loud else sys.stdout)
     students, more = store.retry_locked(
         lambda: find_students(coursedir, course_id, assignment.name, args.student), args.lock_timeout, say)
     if not students:
@@ -258,55 +256,63 @@ def main(argv=None):
         return 0
     jobs = max(1, min(args.jobs, len(students)))
     say(f"grading {len(students)} submissions of {assignment.name} with {jobs} job(s)")
-    out = store.Store(coursedir, assignment, course_id, args.lock_timeout, say)
+    saver = Saver(store.Store(coursedir, assignment, course_id, args.lock_timeout, say), assignment, say)
     started = time.monotonic()
-    results = []
-
-    failures = []
-
-    def save(result):
-        notebook = result.pop("notebook_json", None)
-        plan = None
-        if notebook is not None:
-            import nbformat
-            plan = plans.make_plan(assignment, nbformat.reads(notebook, as_version=4))
-        try:
-            out.save(result, None, plan)
-        except Exception as err:    # one submission that cannot be written must not stop the rest
-            failures.append(f"{result['student']}: {type(err).__name__}: {err}")
-            print(f"error: could not save {result['student']}: {err}", file=sys.stderr)
-        results.append(result)
-        say(f"  {result['student']:<24} {result['status']:<16} {result['score']:g}/{result['max_score']:g}"
-            f"  {result['seconds']:.1f} s" + (f"  {result['message'][:90]}" if result["message"] else ""))
-
     if jobs == 1:
         init_worker(job, _SingleSlot())
         for student in students:
-            save(grade_one(student))
+            saver.save(grade_one(student))
     else:
-        run_pool(job, students, jobs, save)
+        run_pool(job, students, jobs, saver.save)
     elapsed = time.monotonic() - started
     if not args.student:
-        out.forget_others(set(students))
+        saver.out.forget_others(set(students))
     csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grading-report.csv"
     manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
     store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
-    store.hand_back(str(csv_path), out.owner)
-    counts = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print(f"graded {len(results)} submissions of {assignment.name} in {elapsed:.1f} s with {jobs} job(s): "
-          f"{elapsed / max(1, len(results)):.2f} s per submission; "
-          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    locked = out.gradebook.retries + waited + more
-    if locked and not failures:
-        print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
-    print(f"export: {csv_path}")
-    if failures:
-        print(f"error: {len(failures)} result(s) could not be saved; grade them again:\n  "
-              + "\n  ".join(failures), file=sys.stderr)
-        return 1
-    return 0
+    store.hand_back(str(csv_path), saver.out.owner)
+    return saver.report(elapsed, jobs, waited + more, csv_path)
+
+
+class Saver:
+    """The parent's side of a batch: writes each result as it comes, then sums up."""
+
+    def __init__(self, out, assignment, say):
+        self.out, self.assignment, self.say = out, assignment, say
+        self.results, self.failures = [], []
+
+    def save(self, result):
+        notebook, result.notebook_json = result.notebook_json, None
+        plan = None
+        if notebook is not None:
+            import nbformat
+            plan = plans.make_plan(self.assignment, nbformat.reads(notebook, as_version=4))
+        try:
+            self.out.save(result, None, plan)
+        except Exception as err:    # one submission that cannot be written must not stop the rest
+            self.failures.append(f"{result.student}: {type(err).__name__}: {err}")
+            print(f"error: could not save {result.student}: {err}", file=sys.stderr)
+        self.results.append(result)
+        self.say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
+                 f"  {result.seconds:.1f} s" + (f"  {result.message[:90]}" if result.message else ""))
+
+    def report(self, elapsed, jobs, waited, csv_path):
+        """The summary lines; the command's exit status."""
+        counts = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        print(f"graded {len(self.results)} submissions of {self.assignment.name} in {elapsed:.1f} s with "
+              f"{jobs} job(s): {elapsed / max(1, len(self.results)):.2f} s per submission; "
+              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        locked = self.out.gradebook.retries + waited
+        if locked and not self.failures:
+            print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
+        print(f"export: {csv_path}")
+        if self.failures:
+            print(f"error: {len(self.failures)} result(s) could not be saved; grade them again:\n  "
+                  + "\n  ".join(self.failures), file=sys.stderr)
+            return 1
+        return 0
 
 
 class _SingleSlot:
@@ -334,18 +340,11 @@ def run_pool(job, students, jobs, save):
                 except futures.process.BrokenProcessPool:
                     attempts[student] = attempts.get(student, 0) + 1
                     if attempts[student] >= 2:
-                        save(broken(job, student))
+                        save(Result.grader_error(student, job.assignment,
+                                                 "the grader's worker process died twice on this submission"))
                     else:
                         pending.append(student)
     return
-
-
-def broken(job, student):
-    return {"student": student, "assignment": job.assignment.name, "status": "grader_error",
-            "message": "the grader's worker process died twice on this submission", "notes": [],
-            "tests": {}, "cells": [], "score": 0.0, "max_score": job.assignment.max_auto, "seconds": 0.0,
-            "timestamp": None, "answers": {},
-            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
 
 
 if __name__ == "__main__":

@@ -52,8 +52,8 @@ c.Exchange.root = os.environ.get("NNLEARN_EXCHANGE") or str(WORK / "exchange")
 
 
 # --- grading ------------------------------------------------------------------
-# Every notebook runs in well under a minute; a cell that runs longer is stuck.
-c.Execute.timeout = 60
+# Every notebook runs in well under a minute; a cell that runs longer is stuck
+# (c.Execute.timeout, below: the same limit as the grading command's).
 # Locked cells (instructions, setup, tests) come back from the gradebook at
 # autograde time; a test cell a student deleted is put back rather than lost.
 c.OverwriteCells.add_missing_cells = True
@@ -71,14 +71,29 @@ c.FileNameCollectorPlugin.named_regexp = (
     r"^(?:.*[/\\])?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.-]*)_(?P<file_id>[a-z_]+\.ipynb)$"
 )
 
+# --- the stock `nbgrader autograde` fallback ---------------------------------------
+# The course grades with `python -m autograder.grade` (book/for-instructors.md). Stock
+# `nbgrader autograde` stays as a fallback with the same per-cell time limit and the
+# same rules: the setup cell's `call` decides what a warning costs, so output on
+# stderr in a test cell (which stock nbgrader scores 0) is made ordinary output first.
+# nbgrader execs this file with its own sys.path: the repository root makes the
+# package `autograder` importable (the one sys.path edit of the package).
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.preprocessors import GetGrades, SaveAutoGrades  # noqa: E402
+
+from autograder.limits import CELL_TIMEOUT  # noqa: E402
+from autograder.nnl_feedback import HideHiddenTests, WarningsCostNoMarks  # noqa: E402
+
+c.Execute.timeout = int(CELL_TIMEOUT)
+_stock = list(Autograde.class_traits()["autograde_preprocessors"].default())
+c.Autograde.autograde_preprocessors = (_stock[:_stock.index(SaveAutoGrades)] + [WarningsCostNoMarks]
+                                       + _stock[_stock.index(SaveAutoGrades):])
+
 # --- feedback -------------------------------------------------------------------
 # Stock feedback shows every test cell as the autograder ran it, hidden tests
 # and tracebacks included. HideHiddenTests removes the hidden-test regions and
 # reduces each failing test cell's traceback to its error message.
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import GetGrades  # noqa: E402
-from nnl_feedback import HideHiddenTests  # noqa: E402
-
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,4 +1,15 @@
-"""Feedback without the hidden tests.
+"""The stock ``nbgrader autograde`` fallback: feedback without the hidden tests, and
+warnings that cost no marks.
+
+:class:`WarningsCostNoMarks` runs at autograde, after the notebook ran and before the
+scores are saved. Stock nbgrader gives 0 to a test cell with any output on stderr,
+so a harmless warning (a ``warnings.warn`` in correct code, a ``DeprecationWarning``
+from a newer NumPy) would cost its points. The course's rule (book/for-students.md)
+is that only the setup cell's ``call`` decides what a warning costs; so in every
+autograder test cell, output on stderr becomes ordinary output holding its warning
+lines, as ``python -m autograder.grade`` notes them.
+
+Feedback without the hidden tests.
 
 Stock ``nbgrader generate_feedback`` renders the autograded notebook as it is,
 and in the autograded notebook every test cell has been restored from the
@@ -67,6 +78,25 @@ def warning_summary(text):
         if match:
             kept.append(match.group(1))
     return "\n".join(kept) + ("\n" if kept else "")
+
+
+class WarningsCostNoMarks(NbGraderPreprocessor):
+    """Output on stderr in a test cell does not decide its score: it becomes stdout,
+    keeping only its warning lines (never the source lines under them)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if not is_test_cell(cell):
+            return cell, resources
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stderr":
+                output.name = "stdout"
+                output.text = warning_summary(output.text)
+                if not output.text:
+                    continue
+            outputs.append(output)
+        cell.outputs = outputs
+        return cell, resources
 
 
 class HideHiddenTests(NbGraderPreprocessor):

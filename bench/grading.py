@@ -6,7 +6,7 @@ notebook), in a temporary copy of the course (the assignment tests' own
 solution, the blank release and every notebook of the mistakes corpus, repeated
 until the batch is full. Graded by:
 
-* the course's grader, ``autograder/grade.py`` (the command the instructors' page
+* the course's grader, ``python -m autograder.grade`` (the command the instructors' page
   documents: every notebook in its own sandbox, the tests outside), with one job
   and with one job per core, on the whole batch;
 * stock ``nbgrader autograde`` (sequential: it has no parallel mode), on the first
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GRADER = ROOT / "autograder" / "grade.py"
+GRADER = [sys.executable, "-m", "autograder.grade"]
 ASSIGNMENT = "backprop"
 BATCH = 48
 STOCK_SAMPLE = 12
@@ -63,11 +63,13 @@ def _course(folder, assignment, size):
 def _grader(course, assignment, jobs):
     """(seconds of grading as the command reports it, seconds of the whole command)."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(GRADER), assignment, "--jobs", str(jobs), "--quiet"],
-                          cwd=course.root, env=course.env(), capture_output=True, text=True, timeout=3600)
+    env = course.env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    proc = subprocess.run([*GRADER, assignment, "--jobs", str(jobs), "--quiet"],
+                          cwd=course.root, env=env, capture_output=True, text=True, timeout=3600)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"{GRADER.name} {assignment} --jobs {jobs} failed:\n"
+        raise RuntimeError(f"autograder.grade {assignment} --jobs {jobs} failed:\n"
                            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     found = re.search(r"graded (\d+) submissions .* in ([\d.]+) s", proc.stdout)
     return (float(found.group(2)) if found else wall), wall

@@ -1,13 +1,14 @@
-"""Helpers for the tests of the hardened grading command (autograder/grade.py).
+"""Helpers for the tests of the hardened grading command (python -m autograder.grade).
 
 A :class:`GradingCourse` is a temporary course (see assignment_helpers.Course) that
-can also be graded with ``autograder/grade.py``, run as a subprocess exactly as an
+can also be graded with ``python -m autograder.grade``, run as a subprocess exactly as an
 instructor runs it. :func:`load_corpus` and :func:`build_case` turn the files of
 tests/adversarial/ into submissions.
 """
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ import nbformat
 
 from assignment_helpers import HIDDEN_BEGIN, HIDDEN_END, ROOT, SOLUTIONS, Course, read_nb, student_copy
 
-GRADE = ROOT / "autograder" / "grade.py"
+GRADE = [sys.executable, "-m", "autograder.grade"]     # the command, as an instructor runs it
 CORPUS = Path(__file__).resolve().parent / "adversarial"
 UID_BASE = 1_900_000_000        # the grading command's default
 
@@ -27,7 +28,6 @@ UID_BASE = 1_900_000_000        # the grading command's default
 def namespaces_available():
     """True where the grader can sandbox: root, and util-linux's unshare allowed to
     make namespaces (the grading command itself falls back, and says so, elsewhere)."""
-    sys.path.insert(0, str(ROOT))
     from autograder.secure.sandbox import choose_isolation
 
     return choose_isolation().mode == "namespaces"
@@ -38,13 +38,20 @@ class GradingCourse(Course):
 
     def grade(self, assignment, *args, check=True, timeout=900):
         proc = subprocess.run(
-            [sys.executable, str(GRADE), assignment, *args], cwd=self.root, env=self.env(),
+            [*GRADE, assignment, *args], cwd=self.root, env=self.env(),
             capture_output=True, text=True, timeout=timeout,
         )
         if check and proc.returncode != 0:
-            raise AssertionError(f"grade.py {assignment} {' '.join(args)} failed ({proc.returncode}):\n"
+            raise AssertionError(f"autograder.grade {assignment} {' '.join(args)} failed ({proc.returncode}):\n"
                                  f"{proc.stdout}\n{proc.stderr}")
         return proc
+
+    def env(self, instructor=True):
+        """The course's environment, with the repository on PYTHONPATH: the command runs
+        in the temporary course, and ``-m autograder.grade`` comes from the repository."""
+        env = super().env(instructor)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+        return env
 
     def result(self, assignment, student):
         return json.loads((self.root / "autograder" / "results" / assignment / f"{student}.json").read_text())

@@ -4,15 +4,10 @@ Fast checks on hand-made cells; tests/test_assignments_workflow.py checks the
 real feedback pages of a whole grading round.
 """
 
-import sys
-
 import nbformat
 import pytest
 
-from assignment_helpers import CONFIG_DIR
-
-sys.path.insert(0, str(CONFIG_DIR))
-import nnl_feedback  # noqa: E402
+from autograder import nnl_feedback
 
 
 def test_cell(source, outputs=(), grade=True, solution=False):

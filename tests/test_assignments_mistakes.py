@@ -7,7 +7,8 @@ with one cell rewritten) are handed in and autograded by nbgrader. Then:
 * the reference scores full marks on every autograded cell, the blank scores 0;
 * every mistake loses points in exactly the test cells its file names (all of
   them, and no others), and the failing cell's message contains the phrase the
-  file names (so the student is told what is wrong, in their terms);
+  file names (so the student is told what is wrong, in their terms); an honest
+  variant (``Loses: nothing``, such as a correct function that warns) keeps full marks;
 * the corpus covers the backpropagation mistakes the course cares most about.
 """
 
@@ -35,6 +36,11 @@ class Mistake:
     @property
     def student(self):
         return "m-" + self.name.replace("_", "-")
+
+    @property
+    def honest(self):
+        """An honest variant that must keep full marks (``# Loses: nothing``)."""
+        return self.loses == ("nothing",)
 
 
 def load_corpus():
@@ -119,6 +125,9 @@ def problems_with(course, mistake):
     """What is wrong with how the autograder treated one mistake ([] if nothing)."""
     scores = course.scores(mistake.assignment, mistake.student)
     score, top = auto_total(scores)
+    if mistake.honest:
+        short = {cell: s for cell, s in scores.items() if s[0] is not None and s[0] < s[1]}
+        return [f"{mistake.name} ({mistake.what}) loses points in {short}"] if short else []
     if score >= top:
         return [f"{mistake.name} ({mistake.what}) keeps full marks"]
     problems = []

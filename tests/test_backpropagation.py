@@ -274,3 +274,129 @@ def test_digits_demo_shows_the_misclassified_digits_of_the_epoch():
         np.testing.assert_array_equal(state["images"][0].get_array(),
                                       history.X_test[wrong[0]].reshape(8, 8))
         assert f"{history.test_accuracy[epoch]:.1%}" in demo.describe(epoch=epoch)
+
+
+# --- the computational graph and the four conventions ------------------------------------------
+
+from nnlearn import practice  # noqa: E402
+
+
+def test_worked_graph_has_the_numbers_the_chapter_states():
+    e = practice.worked_block()
+    g = practice.block_graph(e["x"], e["y"], e["W"], e["b"])
+    # by hand, scalar by scalar: z1 = W1^T x + b1, ReLU, skip, output, MSE
+    z = [0.5 * 1 + 0.25 * 2 - 0.5, -0.5 * 1 + 0.25 * 2 - 0.5]
+    a = [max(v, 0.0) for v in z]
+    h = [1 + a[0], 2 + a[1]]
+    y_hat = 1.0 * h[0] - 0.5 * h[1] + 0.5
+    gy = y_hat - 2.0
+    gh = [1.0 * gy, -0.5 * gy]
+    gz = [gh[k] * (z[k] > 0) for k in range(2)]
+    gx = [gh[0] + 0.5 * gz[0] - 0.5 * gz[1], gh[1] + 0.25 * gz[0] + 0.25 * gz[1]]
+    np.testing.assert_allclose(g["z1"][0], z)
+    np.testing.assert_allclose(g["h1"][0], h)
+    assert g["L"][0] == pytest.approx(0.5 * (y_hat - 2.0) ** 2)
+    np.testing.assert_allclose(g["z1"][1], gz)
+    np.testing.assert_allclose(g["W1"][1], [[1 * gz[0], 1 * gz[1]], [2 * gz[0], 2 * gz[1]]])
+    np.testing.assert_allclose(g["W2"][1].ravel(), [h[0] * gy, h[1] * gy])
+    np.testing.assert_allclose(g["x"][1], gx)
+    assert gx == [-1.5, 0.25] and gz == [-1.0, 0.0]
+
+
+def test_graph_adjoints_match_finite_differences_and_the_residual_backward(rng):
+    for hidden in ("relu", "tanh"):
+        W, b = network.init_params([3, 3, 2], rng)
+        b = {j: rng.normal(0, 0.5, v.shape) for j, v in b.items()}
+        x, y = rng.normal(size=3), rng.normal(size=2)
+        g = practice.block_graph(x, y, W, b, hidden)
+        loss = lambda x_, W_, b_: practice.residual_loss_and_grads(x_, y, W_, b_, hidden)[0]
+        assert relative_error(g["x"][1], numerical_gradient(lambda v: loss(v, W, b), x)) < 1e-7
+        for j in (1, 2):
+            assert relative_error(g[f"W{j}"][1], numerical_gradient(lambda v: loss(x, {**W, j: v}, b), W[j])) < 1e-7
+            assert relative_error(g[f"b{j}"][1], numerical_gradient(lambda v: loss(x, W, {**b, j: v}), b[j])) < 1e-7
+    with pytest.raises(ValueError, match=r"W must have keys \[1, 2\]"):
+        practice.block_graph(x, y, {1: W[1]}, {1: b[1]})
+
+
+def conventions_setup(rng):
+    sizes = [3, 4, 2]
+    W, b = network.init_params(sizes, rng)
+    b = {j: rng.normal(0, 0.5, v.shape) for j, v in b.items()}
+    return W, b
+
+
+def sigma(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_nielsen_convention_gives_the_transposed_gradients(rng):
+    W, b = conventions_setup(rng)
+    x, y = rng.normal(size=3), rng.normal(size=2)
+    _, dW, db = network.loss_and_grads(x, y, W, b, "sigmoid")
+    # Nielsen: w^l = W^(l-1,l)^T (n_l x n_{l-1}), column vectors, z^l = w^l a^{l-1} + b^l,
+    # BP1 delta^L = (a^L - y) * f'(z^L) with an identity output (f' = 1),
+    # BP2 delta^l = ((w^{l+1})^T delta^{l+1}) * sigma'(z^l), BP4 dC/dw^l = delta^l (a^{l-1})^T
+    w = {layer: W[layer].T for layer in W}
+    a, z = {0: x[:, None]}, {}
+    for layer in (1, 2):
+        z[layer] = w[layer] @ a[layer - 1] + b[layer][:, None]
+        a[layer] = sigma(z[layer]) if layer == 1 else z[layer]
+    delta = {2: a[2] - y[:, None]}
+    delta[1] = (w[2].T @ delta[2]) * sigma(z[1]) * (1 - sigma(z[1]))
+    for layer in (1, 2):
+        grad_w = delta[layer] @ a[layer - 1].T
+        assert grad_w.shape == w[layer].shape
+        np.testing.assert_allclose(grad_w, dW[layer].T, rtol=1e-12)            # the transpose of ours
+        np.testing.assert_allclose(delta[layer].ravel(), db[layer], rtol=1e-12)
+        numeric = numerical_gradient(
+            lambda v: network.loss_and_grads(x, y, {**W, layer: v.T}, b, "sigmoid")[0], w[layer])
+        assert relative_error(grad_w, numeric) < 1e-7
+
+
+def test_goodfellow_convention_gives_the_transposed_gradients(rng):
+    W, b = conventions_setup(rng)
+    x, y = rng.normal(size=3), rng.normal(size=2)
+    _, dW, db = network.loss_and_grads(x, y, W, b, "sigmoid")
+    # Goodfellow et al., Algorithms 6.3 and 6.4: a^(k) = b^(k) + W^(k) h^(k-1), h^(k) = f(a^(k));
+    # backward: g <- g * f'(a^(k)); grad b = g; grad W = g h^(k-1)^T; g <- W^(k)^T g
+    Wk = {k: W[k].T for k in W}
+    h, a = {0: x}, {}
+    for k in (1, 2):
+        a[k] = b[k] + Wk[k] @ h[k - 1]
+        h[k] = sigma(a[k]) if k == 1 else a[k]
+    g = h[2] - y                                                            # grad of J w.r.t. y_hat
+    for k in (2, 1):
+        fprime = sigma(a[k]) * (1 - sigma(a[k])) if k == 1 else np.ones_like(a[k])
+        g = g * fprime
+        np.testing.assert_allclose(g, db[k], rtol=1e-12)
+        np.testing.assert_allclose(np.outer(g, h[k - 1]), dW[k].T, rtol=1e-12)
+        g = Wk[k].T @ g
+
+
+def test_pytorch_linear_convention_gives_the_transposed_gradients(rng):
+    W, b = conventions_setup(rng)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    _, dW, db = network.loss_and_grads(X, Y, W, b, "sigmoid")
+    # nn.Linear(in, out): weight (out, in) = W^T, Z = X @ weight.T + bias; for G = dL/dZ,
+    # weight.grad = G.T @ X, bias.grad = G.sum(0), X.grad = G @ weight
+    weight = {j: W[j].T.copy() for j in W}
+    Z1 = X @ weight[1].T + b[1]
+    H1 = sigma(Z1)
+    Z2 = H1 @ weight[2].T + b[2]
+    G2 = (Z2 - Y) / len(X)                                                  # MSE averaged over the batch
+    G1 = (G2 @ weight[2]) * H1 * (1 - H1)
+    for j, G, H in [(2, G2, H1), (1, G1, X)]:
+        assert weight[j].shape == (W[j].shape[1], W[j].shape[0])
+        np.testing.assert_allclose(G.T @ H, dW[j].T, rtol=1e-12)
+        np.testing.assert_allclose(G.sum(0), db[j], rtol=1e-12)
+    X_grad = G1 @ weight[1]
+    numeric = numerical_gradient(lambda v: network.loss_and_grads(v, Y, W, b, "sigmoid")[0], X)
+    assert relative_error(X_grad, numeric) < 1e-7
+
+
+def test_computational_graph_figure_draws_and_names_bad_input():
+    e = practice.worked_block()
+    draw_without_warnings(lambda: plots.computational_graph(
+        practice.block_graph(e["x"], e["y"], e["W"], e["b"])))
+    with pytest.raises(ValueError, match=r"graph lacks the nodes \['W1'"):
+        plots.computational_graph({"x": (e["x"], e["x"])})

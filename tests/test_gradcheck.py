@@ -44,3 +44,13 @@ def test_relative_error_edge_cases():
     assert gradcheck.relative_error([1.0], [-1.0]) == 1.0
     with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\)"):
         gradcheck.relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_numerical_gradient_of_a_transposed_view(rng):
+    """A transposed matrix is a Fortran-ordered view: perturbing a copy of it must still
+    perturb what f sees (it once returned all zeros here)."""
+    A = rng.normal(size=(3, 2))
+    G = rng.normal(size=(2, 3))
+    f = lambda M: float(np.sum(G * M))  # noqa: E731
+    np.testing.assert_allclose(gradcheck.numerical_gradient(f, A.T), G, rtol=1e-8)
+    np.testing.assert_allclose(gradcheck.numerical_gradient(f, np.asfortranarray(A.T)), G, rtol=1e-8)

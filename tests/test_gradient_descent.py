@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from conftest import draw_without_warnings
-from nnlearn import landscapes, optim
+from nnlearn import landscapes, optim, regression
 from nnlearn.demos import gradient_descent as demos
 from nnlearn.gradcheck import numerical_gradient, relative_error
 from nnlearn.plots import gradient_descent as plots
@@ -147,6 +147,9 @@ FIGURES = {
     "learning_rate_paths": lambda: plots.learning_rate_paths(BOWL, BOWL.start, [0.1, 0.5, 0.8, 1.05], 12),
     "contraction_factor_bowl": lambda: plots.contraction_factor([2.0]),
     "contraction_factor_valley": lambda: plots.contraction_factor([1.0, 10.0], lr_max=0.25),
+    "optimizer_paths": lambda: plots.optimizer_paths([BOWL, landscapes.narrow_valley(10)], 40, 0.15, 0.5, 0.15),
+    "schedule_comparison": lambda: plots.schedule_comparison(
+        regression.line_fit(), (-0.5, 2.5), lr=0.3, steps=200, batch_size=1),
 }
 
 
@@ -168,7 +171,8 @@ def pixels(data):
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
 
 
-DEMOS = {"descent_explorer": demos.descent_explorer, "learning_rate_curves": demos.learning_rate_curves}
+DEMOS = {"descent_explorer": demos.descent_explorer, "learning_rate_curves": demos.learning_rate_curves,
+         "momentum_explorer": demos.momentum_explorer, "minibatch_noise": demos.minibatch_noise}
 
 
 def extremes(demo):
@@ -222,3 +226,20 @@ def test_curves_demo_verdict_matches_the_threshold():
         for fraction, verdict in [(0.9, "converges"), (1.05, "does not converge")]:
             demo.frame(surface=surface, fraction=fraction)
             assert state["info"].get_text().endswith(verdict)
+
+
+def test_noise_demo_reports_less_wander_for_larger_batches():
+    demo = demos.minibatch_noise()
+    wander = {}
+    for m in (1, 8, 64):
+        fig, state, *_ = demo._canvas(demo.params(batch_size=m))
+        demo.frame(batch_size=m)
+        line = state["info"].get_text().splitlines()[1]          # "last 50 steps: mean distance d"
+        wander[m] = float(line.rsplit(" ", 1)[1])
+    assert wander[1] > wander[8] > wander[64]
+
+
+def test_schedules_of_the_figure_start_at_the_same_rate_and_decay():
+    for name, rates in plots.schedules(0.3, 400).items():
+        assert rates[0] == 0.3 and len(rates) == 400
+        assert (rates[-1] == 0.3) if name == "constant" else (rates[-1] < 0.1 and np.all(np.diff(rates) <= 0))

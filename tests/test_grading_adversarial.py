@@ -2,7 +2,7 @@
 
 For each assignment of the corpus, one batch: an honest reference, a blank
 notebook and one submission per corpus file, graded together by
-``autograder/grade.py`` in parallel with short time limits. Then, for each case:
+``python -m autograder.grade`` in parallel with short time limits. Then, for each case:
 
 * the status and the exact set of passing tests its header states (so no marks are
   gained by cheating, and none lost by an honest notebook that merely prints to stderr);

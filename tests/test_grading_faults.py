@@ -8,13 +8,13 @@ Fast checks of the parts:
 * a channel fed garbage, floods or silence fails cleanly, never hangs;
 * a call through a pair of peers brings back the in-place changes of the callee
   (the tests check that students' functions leave their inputs alone);
-* the introspection of a student's function (`reach` in the notebooks) works on
-  the proxy, from the names the sandbox reports;
+* what a student's function reaches (`reach` in the notebooks) is answered by the
+  sandbox, and the setup cell's `reach` on the grader's side gives that answer;
 * lining up a damaged notebook with the assignment, and reading damaged folders;
 * without root, the isolation falls back and says why; a sandbox that cannot start
   is an error of the machine, and leaves nothing behind.
 
-Slow checks, on a real course graded by ``autograder/grade.py``:
+Slow checks, on a real course graded by ``python -m autograder.grade``:
 
 * a re-grade never leaves a stale score: an honest notebook replaced by one that
   crashes, then by a corrupt file, then by nothing, then by the honest one again;
@@ -31,16 +31,16 @@ import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
 import pytest
 
-from assignment_helpers import ROOT, SOLUTIONS, read_nb, student_copy
+from assignment_helpers import SOLUTIONS, read_nb, student_copy
+from autograder.secure import codec, plan, proxies, rpc, sandbox
+from autograder.secure.session import SandboxSession
 from grading_helpers import GRADE, GradingCourse, namespaces_available
-
-sys.path.insert(0, str(ROOT))
-from autograder.secure import codec, plan, proxies, rpc, sandbox  # noqa: E402
 
 
 # --- the codec ----------------------------------------------------------------------------
@@ -203,22 +203,31 @@ def test_errors_come_back_as_their_kind():
 
 # --- introspection of a student's function ------------------------------------------------------------
 
-def test_reach_sees_the_names_a_proxy_reports():
-    """newton's test_newton_step_solves looks at the names newton_step uses."""
+def test_reach_sees_the_names_a_proxy_reports(tmp_path):
+    """newton's test_newton_step_solves looks at the names newton_step uses: the sandbox
+    answers with the setup cell's own reach, and the setup cell's reach on the grader's
+    side gives that answer for the student's function (no code object crosses over)."""
     setup = [c.source for c in read_nb(SOLUTIONS / "newton" / "newton.ipynb").cells
              if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"][0]
-    space = {}
-    exec(setup, space)
-
-    class Proxy:
-        __module__ = "__main__"
-        __closure__ = None
-        __globals__ = {}
-
-    proxy = Proxy()
-    proxy.__code__ = proxies.build_code({"names": ["np", "linalg", "solve"], "consts": [{"names": ["inv"]}]})
-    names, _ = space["reach"](proxy)
-    assert {"solve", "inv", "linalg"} <= names
+    student = ("def helper(H):\n    return np.linalg.inv(H)\n\n"
+               "def newton_step(grad, hess, x):\n"
+               "    return x - np.linalg.solve(hess(x), grad(x)) + 0 * helper(hess(x))[0]\n")
+    session = SandboxSession(sandbox.choose_isolation("none"), 0, sandbox.Limits(), str(tmp_path), 30, 60)
+    try:
+        session.start()
+        for k, source in enumerate([setup, student]):
+            cell = session.run_cell(SimpleNamespace(source=source, label=f"cell {k}", kind="solution"))
+            assert cell.ok, cell.error
+        space = proxies.TestNamespace(session)
+        exec(setup, space)
+        space.answer_reach_from_sandbox()
+        function = session.fetch("newton_step")
+        assert isinstance(function, proxies.StudentFunction) and not hasattr(function, "__code__")
+        names, objects = space["reach"](function)
+        assert {"solve", "inv", "linalg", "helper"} <= names
+        assert "__main__" in {space["module_name"](g) for g in objects}
+    finally:
+        session.close()
 
 
 # --- lining up notebooks; reading folders ------------------------------------------------------------
@@ -391,7 +400,7 @@ def test_a_locked_gradebook_delays_the_writes_and_loses_none(course):
     locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(course.root / "autograder" / "gradebook.db")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     args = [a for s in students for a in ("--student", s)]
-    grader = subprocess.Popen([sys.executable, str(GRADE), "activations", *args, "--jobs", "2"], cwd=course.root,
+    grader = subprocess.Popen([*GRADE, "activations", *args, "--jobs", "2"], cwd=course.root,
                               env={**course.env(), "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     output, hit = [], False

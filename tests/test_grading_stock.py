@@ -4,7 +4,7 @@ For each assignment: the reference solution, the blank release and every noteboo
 of the mistakes corpus (tests/assignment_mistakes/: the errors students really
 make, with in-place changes, aliasing, callbacks, wrong shapes and layers) are
 handed in once, then graded twice, by ``nbgrader autograde`` and by
-``autograder/grade.py`` on an identical copy of the course. Every cell's score must
+``python -m autograder.grade`` on an identical copy of the course. Every cell's score must
 be the same, written answers included (None where they wait for a human).
 
 One kind of notebook is not honest and is graded more strictly on purpose: one

@@ -293,3 +293,157 @@ def test_gradient_flow_table_holds_the_measured_profiles():
     np.testing.assert_array_equal(table[(10, "tanh", "he", "on")],
                                   deep.gradient_norms(10, demos.WIDTH, "tanh", "he", True,
                                                       demos.BATCH))
+
+
+# --- residual connections, gradient clipping, symmetric starts (nnlearn.practice) ----------
+
+from nnlearn import practice  # noqa: E402
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("skip", [True, False])
+def test_residual_backward_matches_finite_differences(rng, hidden, skip):
+    sizes = [4, 4, 4, 4, 3]                                  # three skips, then the output layer
+    W, b = network.init_params(sizes, rng, "xavier")
+    b = {j: rng.normal(0.0, 0.3, v.shape) for j, v in b.items()}
+    X, Y = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
+    loss, dW, db = practice.residual_loss_and_grads(X, Y, W, b, hidden, skip)
+    loss_of = lambda theta: practice.residual_loss_and_grads(
+        X, Y, *network.unflatten(theta, sizes), hidden, skip)[0]
+    theta = network.flatten(W, b)
+    assert loss_of(theta) == loss
+    assert relative_error(network.flatten(dW, db), numerical_gradient(loss_of, theta)) < 1e-7
+    # dX, the gradient handed to whatever came before the network
+    Z, H = practice.residual_forward(X, W, b, hidden, skip)
+    _, _, dX = practice.residual_backward(Y, Z, H, W, hidden, skip)
+    numeric_dX = numerical_gradient(lambda v: practice.residual_loss_and_grads(v, Y, W, b, hidden, skip)[0], X)
+    assert relative_error(dX, numeric_dX) < 1e-7
+
+
+def test_residual_network_for_one_example_matches_finite_differences(rng):
+    sizes = [3, 3, 2]
+    W, b = network.init_params(sizes, rng, "he")
+    x, y = rng.normal(size=3), rng.normal(size=2)
+    _, dW, db = practice.residual_loss_and_grads(x, y, W, b, "relu", True)
+    loss_of = lambda theta: practice.residual_loss_and_grads(x, y, *network.unflatten(theta, sizes), "relu")[0]
+    assert relative_error(network.flatten(dW, db),
+                          numerical_gradient(loss_of, network.flatten(W, b))) < 1e-7
+
+
+def test_without_skips_the_residual_code_is_the_plain_network(rng):
+    sizes = [3, 5, 4, 2]                                      # widths may change without skips
+    W, b = network.init_params(sizes, rng)
+    X, Y = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
+    loss, dW, db = practice.residual_loss_and_grads(X, Y, W, b, "tanh", skip=False)
+    loss_ref, dW_ref, db_ref = network.loss_and_grads(X, Y, W, b, "tanh")
+    assert loss == pytest.approx(loss_ref, rel=1e-14)
+    np.testing.assert_allclose(network.flatten(dW, db), network.flatten(dW_ref, db_ref), rtol=1e-12)
+    np.testing.assert_array_equal(practice.residual_gradient_norms(8, 16, "sigmoid", "xavier", False, 8, 2),
+                                  deep.gradient_norms(8, 16, "sigmoid", "xavier", batch=8, seed=2))
+
+
+def test_a_skip_adds_its_input_to_the_branch(rng):
+    W, b = network.init_params([2, 2, 1], rng)
+    x = np.array([1.0, -2.0])
+    Z, H = practice.residual_forward(x, W, b, "tanh", skip=True)
+    np.testing.assert_allclose(H[1], x + np.tanh(W[1].T @ x + b[1]))
+    np.testing.assert_allclose(H[2], W[2].T @ H[1] + b[2])
+
+
+def test_skips_stop_the_sigmoid_gradient_from_vanishing():
+    plain = practice.residual_gradient_norms(30, 64, "sigmoid", "xavier", skip=False)
+    skipped = practice.residual_gradient_norms(30, 64, "sigmoid", "xavier", skip=True)
+    assert ratio(plain) < 1e-15                               # 29 factors of about 1/4
+    assert ratio(skipped) > 1e-3                              # at most a factor ~depth apart
+    assert skipped.min() > 1.0
+
+
+def test_residual_rejects_bad_input(rng):
+    W, b = network.init_params([3, 4, 2], rng)
+    with pytest.raises(ValueError, match=r"needs layer 1 as wide as layer 0; W\[1\] has shape \(3, 4\)"):
+        practice.residual_forward(np.ones(3), W, b, "relu", skip=True)
+    with pytest.raises(ValueError, match=r"X must have shape \(3,\) for one example or \(m, 3\)"):
+        practice.residual_forward(np.ones(4), W, b, "relu", skip=False)
+
+
+def test_clipping_keeps_the_direction_and_caps_the_norm(rng):
+    grads = [{1: rng.normal(size=(3, 4)), 2: rng.normal(size=(4, 1))}, {1: rng.normal(size=4)}]
+    norm = np.sqrt(sum(np.sum(a ** 2) for a in [grads[0][1], grads[0][2], grads[1][1]]))
+    assert practice.global_norm(grads) == pytest.approx(norm, rel=1e-14)
+    clipped, reported = practice.clip_by_global_norm(grads, norm / 3)
+    assert reported == pytest.approx(norm, rel=1e-14)
+    assert practice.global_norm(clipped) == pytest.approx(norm / 3, rel=1e-12)
+    for before, after in [(grads[0][1], clipped[0][1]), (grads[0][2], clipped[0][2]),
+                          (grads[1][1], clipped[1][1])]:
+        np.testing.assert_allclose(after, before / 3, rtol=1e-12)   # same direction, one factor
+    same, _ = practice.clip_by_global_norm(grads, 2 * norm)          # short enough: unchanged
+    np.testing.assert_array_equal(same[0][1], grads[0][1])
+    assert same[0][1] is not grads[0][1]                              # a copy, input untouched
+    zero, n0 = practice.clip_by_global_norm(np.zeros(3), 1.0)
+    assert n0 == 0.0 and not zero.any()
+
+
+def test_clipping_rejects_bad_input():
+    with pytest.raises(ValueError, match="max_norm must be a positive number; got 0"):
+        practice.clip_by_global_norm(np.ones(2), 0)
+    with pytest.raises(ValueError, match="non-finite entry"):
+        practice.clip_by_global_norm({1: np.array([1.0, np.inf])}, 1.0)
+
+
+def test_clipped_descent_never_steps_further_than_lr_times_max_norm(rng):
+    W, b = deep.deep_network(6, 8, "large", rng)
+    X, Y = deep.random_batch(8, 16, rng)
+    W_end, b_end, history = practice.descend(X, Y, W, b, 0.1, 1, "tanh", max_norm=0.5)
+    moved = practice.global_norm([{j: W_end[j] - W[j] for j in W}, {j: b_end[j] - b[j] for j in b}])
+    assert history["grad_norm"][0] > 0.5                      # the clip was active ...
+    assert moved == pytest.approx(0.1 * 0.5, rel=1e-10)       # ... and the step is lr * max_norm
+    _, _, free = practice.descend(X, Y, W, b, 0.1, 1, "tanh")
+    assert free["grad_norm"][0] == history["grad_norm"][0]
+
+
+def test_clipping_rescues_a_run_that_diverges():
+    runs = practice.clipping_runs()
+    plain, clipped = runs["no clipping, α = 0.4"], runs["clipped at 1, α = 0.4"]
+    assert not np.isfinite(plain["loss"][-1])                 # the unclipped run blew up
+    assert np.isfinite(clipped["loss"]).all() and clipped["loss"][-1] < 0.5 * clipped["loss"][0]
+
+
+def test_a_symmetric_start_keeps_every_hidden_unit_identical(rng):
+    X = np.linspace(-3, 3, 20)[:, None]
+    Y = np.sin(X)
+    for value in (0.0, 0.5):
+        W, b = practice.constant_params([1, 5, 1], value)
+        W_end, b_end, history = practice.descend(X, Y, W, b, 0.1, 200, "tanh")
+        assert practice.unit_spread(W_end, b_end) < 1e-12     # 0 but for rounding
+    W, b = practice.constant_params([1, 5, 1], 0.5)
+    W_end, _, _ = practice.descend(X, Y, W, b, 0.1, 200, "tanh")
+    assert not np.allclose(W_end[1], 0.5)                     # it did learn, as one unit
+    W_zero, b_zero, hist = practice.descend(X, Y, *practice.constant_params([1, 5, 1]), 0.1, 50, "tanh")
+    assert not W_zero[1].any() and not W_zero[2].any()        # all zero: tanh(0) = 0 freezes W
+    W, b = network.init_params([1, 5, 1], rng)
+    assert practice.unit_spread(*practice.descend(X, Y, W, b, 0.1, 50, "tanh")[:2]) > 0.1
+
+
+def test_symmetry_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match="at least two layers"):
+        practice.constant_params([3])
+    W, b = practice.constant_params([2, 3, 1])
+    with pytest.raises(ValueError, match=r"j must name a hidden layer, 1..1; got 2"):
+        practice.unit_spread(W, b, 2)
+    with pytest.raises(ValueError, match="learning rate must be positive"):
+        practice.descend(np.ones((2, 2)), np.ones((2, 1)), W, b, 0.0, 1)
+
+
+def test_practice_figures_draw_without_warnings_and_name_bad_input():
+    from conftest import draw_without_warnings
+
+    runs = {"blows up": {"loss": np.array([1.0, 10.0, 1e6, np.inf]), "grad_norm": np.array([1.0, 5.0, 1e8, np.nan])},
+            "fine": {"loss": np.array([1.0, 0.5, 0.25, 0.1]), "grad_norm": np.array([2.0, 1.0, 0.5, 0.2])}}
+    draw_without_warnings(lambda: plots.clipping_progress(runs, max_norm=1.0))
+    X, Y = practice.symmetry_data(10)
+    W, b = practice.constant_params([1, 3, 1], 0.5)
+    draw_without_warnings(lambda: plots.symmetry_fits({"a": (W, b, {"loss": np.array([1.0])})}, X, Y))
+    with pytest.raises(ValueError, match="at least one run"):
+        plots.clipping_progress({})
+    with pytest.raises(ValueError, match="at least one run"):
+        plots.symmetry_fits({}, X, Y)

@@ -7,6 +7,11 @@ only executes cells (in an IPython shell, so magics work as in Jupyter), hands o
 the student's functions and variables, runs calls the grader asks for, and reports
 what they returned. The verdicts are computed by the grader, outside, on values.
 
+The one question about code it answers is ``reach``: what a function of the
+student's refers to (the names its code uses, the modules of the objects it
+reaches), computed here, where the function lives, by the setup cell's own
+``reach`` (one algorithm: autograder/notebook_setup.py, copied in beside this file).
+
 Usage (by the launcher): python -I agent.py READ_FD WRITE_FD MAX_OUTPUT_BYTES
 """
 
@@ -22,7 +27,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from nnl_secure import codec, rpc  # noqa: E402
+from nnl_secure import codec, notebook_setup, rpc  # noqa: E402
+from nnl_secure.codec import Tag  # noqa: E402
+from nnl_secure.rpc import Op, Outcome  # noqa: E402
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KEEP_TEXT = 10_000        # characters of output kept per cell or call
@@ -83,45 +90,29 @@ class capturing:
         return False
 
 
-def module_of(obj):
-    if isinstance(obj, types.ModuleType):
-        return obj.__name__
-    try:
-        return str(getattr(obj, "__module__", "") or "")
-    except Exception:
-        return ""
-
-
-def code_tree(code, budget):
-    """The names a code object uses and those of the code objects nested in it."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        return {"names": [], "consts": []}
-    return {
-        "names": [str(n) for n in code.co_names][:500],
-        "consts": [code_tree(c, budget) for c in code.co_consts if isinstance(c, types.CodeType)][:100],
-    }
+module_of = notebook_setup.module_name
+MAX_REACHED = 2000        # names (and modules) reported for one function
 
 
 class SandboxPeer(rpc.Peer):
     """The sandbox's end: exports the student's objects, runs cells and calls."""
 
     def __init__(self, channel, shell):
-        super().__init__(channel, "s")
+        super().__init__(channel, codec.SANDBOX)
         self.shell = shell
-        self.handlers.update(run_cell=self.on_run_cell, get=self.on_get, describe=self.on_describe,
-                             globals=self.on_global, bye=self.on_bye)
+        self.handlers.update({Op.RUN_CELL: self.on_run_cell, Op.GET: self.on_get, Op.REACH: self.on_reach,
+                              Op.BYE: self.on_bye})
 
     # -- what the grader gets for objects that are not data --
     def export(self, obj):
         handle = getattr(obj, "_nnl_handle", None)
-        if isinstance(handle, codec.Handle) and handle.side == "t":
-            return ["H", "t", handle.hid, {}]
+        if isinstance(handle, codec.Handle) and handle.side == codec.TRUSTED:
+            return [Tag.HANDLE, codec.TRUSTED, handle.hid, {}]
         if isinstance(obj, types.ModuleType):
-            return ["M", obj.__name__]
+            return [Tag.MODULE, obj.__name__]
         name = getattr(obj, "__name__", None)
         if callable(obj) and isinstance(name, str) and getattr(np, name, None) is obj:
-            return ["N", name]
+            return [Tag.NUMPY, name]
         if callable(obj):
             meta = {"name": str(name or type(obj).__name__)[:100],
                     "qualname": str(getattr(obj, "__qualname__", name) or "")[:200],
@@ -132,7 +123,7 @@ class SandboxPeer(rpc.Peer):
             text = codec.clip(repr(obj), codec.MAX_REPR)
         except Exception:
             text = ""
-        return ["O", type(obj).__name__, module_of(type(obj)), text]
+        return [Tag.OPAQUE, type(obj).__name__, module_of(type(obj)), text]
 
     def make_proxy(self, handle):
         """A test's callable (a gradient, a loss): calling it asks the grader."""
@@ -150,14 +141,14 @@ class SandboxPeer(rpc.Peer):
         with capturing() as out, warnings.catch_warnings(record=True) as caught:
             rpc.apply_filters(message.get("filters"))
             try:
-                outcome = {"ok": True, "value": target(*args, **kwargs)}
+                outcome = Outcome(True, target(*args, **kwargs))
             except (rpc.ChannelClosed, rpc.ChannelTimeout, rpc.ProtocolError):
                 raise
             except BaseException as err:  # noqa: B036 (SystemExit from student code is a failure too)
-                outcome = {"ok": False, "error": err, "traceback": student_traceback(err)}
-        outcome["extra"] = {
+                outcome = Outcome(False, error=err, traceback=student_traceback(err))
+        outcome.extra = {
             "stdout": out.text[:2000],
-            "warnings": [f"{w.category.__name__}: {w.message}"[:500] for w in caught[:20]],
+            "warnings": [[w.category.__name__, codec.clip(rpc.safe_str(w.message), 500)] for w in caught[:20]],
             "output_exceeded": Capture.exceeded,
         }
         return outcome
@@ -170,7 +161,7 @@ class SandboxPeer(rpc.Peer):
                 error = result.error_before_exec or result.error_in_exec
             except BaseException as err:  # noqa: B036 (the shell itself broke)
                 error = err
-        reply = {"op": "done", "ok": error is None, "stdout": out.text, "output_exceeded": Capture.exceeded}
+        reply = {"op": Op.DONE, "ok": error is None, "stdout": out.text, "output_exceeded": Capture.exceeded}
         if error is not None:
             reply.update(ename=type(error).__name__, evalue=codec.clip(rpc.safe_str(error), 2000),
                          memory=isinstance(error, MemoryError))
@@ -180,44 +171,28 @@ class SandboxPeer(rpc.Peer):
         name = str(message.get("name", ""))
         namespace = self.shell.user_ns
         if name not in namespace or name.startswith("_"):
-            return {"op": "missing"}, []
+            return {"op": Op.MISSING}, []
         try:
             tree, blobs, _ = self.encode(namespace[name])
         except codec.CodecError as err:
-            return {"op": "unreadable", "reason": str(err)}, []
-        return {"op": "value", "value": tree}, blobs
+            return {"op": Op.UNREADABLE, "reason": str(err)}, []
+        return {"op": Op.VALUE, "value": tree}, blobs
 
-    def target_of(self, message):
+    def on_reach(self, message, blobs):
+        """What a function of the student's reaches: the setup cell's ``reach``, run here."""
         node = message.get("target")
-        if not (isinstance(node, list) and len(node) == 3 and node[0] == "H" and node[1] == "s"):
-            raise codec.CodecError("a malformed handle")
-        return self.local.get(node[2])
-
-    def on_describe(self, message, blobs):
-        obj = self.target_of(message)
-        code = getattr(obj, "__code__", None)
-        closure = []
-        for cell in getattr(obj, "__closure__", None) or ():
-            try:
-                closure.append(cell.cell_contents)
-            except ValueError:
-                continue
-        tree, blobs, _ = self.encode(closure, light=True)
-        return {"op": "info", "module": module_of(obj),
-                "code": code_tree(code, [400]) if isinstance(code, types.CodeType) else None,
-                "closure": tree}, blobs
-
-    def on_global(self, message, blobs):
-        obj = self.target_of(message)
-        space = getattr(obj, "__globals__", None)
-        name = str(message.get("name", ""))
-        if not isinstance(space, dict) or name not in space:
-            return {"op": "missing"}, []
-        tree, blobs, _ = self.encode([space[name]], light=True)
-        return {"op": "value", "value": tree}, blobs
+        if not (isinstance(node, list) and len(node) == 3 and node[0] == Tag.HANDLE and node[1] == codec.SANDBOX):
+            raise rpc.ProtocolError("a reach of something that is not a handle of the sandbox")
+        try:
+            names, objects = notebook_setup.reach(self.local.get(node[2]))
+            modules = {module_of(g) for g in objects}
+        except Exception as err:     # a function built to break introspection: it reaches nothing known
+            return {"op": Op.REACHED, "names": [], "modules": [], "error": codec.clip(rpc.safe_str(err), 300)}, []
+        return {"op": Op.REACHED, "names": sorted(str(n) for n in names)[:MAX_REACHED],
+                "modules": sorted(str(m) for m in modules)[:MAX_REACHED]}, []
 
     def on_bye(self, message, blobs):
-        self.channel.send({"op": "bye", "re": message.get("seq")})
+        self.channel.send({"op": Op.BYE, "re": message.get("seq")})
         os._exit(0)
 
 
@@ -258,7 +233,7 @@ def main():
     os.register_at_fork(after_in_child=forget_channel)
     shell = make_shell()
     peer = SandboxPeer(channel, shell)
-    channel.send({"op": "ready", "pid": os.getpid(), "uid": os.getuid()})
+    channel.send({"op": Op.READY, "pid": os.getpid(), "uid": os.getuid()})
     while True:
         try:
             message, blobs = channel.recv()

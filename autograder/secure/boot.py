@@ -102,9 +102,9 @@ def build_root(cfg):
     # the agent, readable by all and owned by root
     os.makedirs(root + "/grader/nnl_secure", mode=0o755)
     open(root + "/grader/nnl_secure/__init__.py", "w").close()
-    for name in ("codec.py", "rpc.py"):
-        copy_file(os.path.join(cfg["agent_dir"], name), root + "/grader/nnl_secure/" + name, None)
-    copy_file(os.path.join(cfg["agent_dir"], "agent.py"), root + "/grader/agent.py", None)
+    for path in cfg["agent_modules"]:
+        copy_file(path, root + "/grader/nnl_secure/" + os.path.basename(path), None)
+    copy_file(cfg["agent"], root + "/grader/agent.py", None)
     mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755,size=8m")
     return root
 

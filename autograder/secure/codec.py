@@ -8,7 +8,8 @@ use this module. A value becomes a *tree* of JSON-able nodes plus a list of bina
 * ``["T", [items]]`` a tuple, ``["L", oid, [items]]`` a list,
   ``["D", oid, [[key, value], ...]]`` a dict, ``["A", oid, blob]`` an array,
   ``["S", blob]`` a NumPy scalar (a 0-d array in the blob), ``["C", re, im]`` a complex,
-  ``["Y", blob]`` bytes, ``["F", [items]]`` a set;
+  ``["Y", blob]`` bytes, ``["F", [items]]`` a set, ``["X", "nan" | "inf" | "-inf"]`` a float
+  that JSON cannot hold;
 * ``["R", oid]`` an object already seen: the same list, dict or array again (aliasing
   survives the trip, so ``h[0] is x`` stays true);
 * ``["H", side, hid, meta]`` a *handle* to something that stays on its own side: a
@@ -36,6 +37,17 @@ MAX_ITEMS = 200_000       # nodes in one message
 MAX_STR = 1_000_000       # characters of one string
 MAX_REPR = 300            # characters of an opaque object's description
 SAFE_DTYPE_KINDS = "biufcSUM m?"   # bool, ints, floats, complex, bytes, str, datetimes
+
+
+class Tag:
+    """The node tags of a tree (the module's docstring says what each holds)."""
+
+    TUPLE, LIST, DICT, ARRAY, SCALAR, COMPLEX, BYTES, SET = "T", "L", "D", "A", "S", "C", "Y", "F"
+    REF, HANDLE, NUMPY, MODULE, OPAQUE, FLOAT = "R", "H", "N", "M", "O", "X"
+
+
+# the two sides of the boundary, as a handle names them
+SANDBOX, TRUSTED = "s", "t"
 
 
 class CodecError(ValueError):
@@ -83,15 +95,13 @@ class Encoder:
     already numbered (those of the request, when encoding a reply); ``export`` turns
     an object that is not data into a node (a handle, a module, an opaque)."""
 
-    def __init__(self, export, memo=None, next_oid=0, light=False):
+    def __init__(self, export, memo=None, next_oid=0):
         self.export = export
         self.memo = dict(memo or {})
         self.keep = []                     # keeps memo ids alive while encoding
         self.next_oid = next_oid
         self.blobs = []
         self.count = 0
-        self.light = light                 # introspection: describe the items of the top
-                                           # container, never copy their data
 
     def number(self, obj):
         oid = self.next_oid
@@ -123,46 +133,43 @@ class Encoder:
         if obj is None or isinstance(obj, bool):
             return obj
         if id(obj) in self.memo and isinstance(obj, (list, dict, np.ndarray)):
-            return ["R", self.memo[id(obj)]]
-        if self.light and depth > 0 and isinstance(obj, (list, dict, tuple, set, frozenset,
-                                                         np.ndarray, np.generic, str, bytes)):
-            return ["O", type(obj).__name__, type(obj).__module__, ""]
+            return [Tag.REF, self.memo[id(obj)]]
         if isinstance(obj, np.generic):
             if obj.dtype.kind not in SAFE_DTYPE_KINDS:
                 return self.export(obj)
-            return ["S", self.blob(array_to_blob(np.asarray(obj)))]
+            return [Tag.SCALAR, self.blob(array_to_blob(np.asarray(obj)))]
         if isinstance(obj, int):
             return int(obj)
         if isinstance(obj, float):
-            return float(obj) if math.isfinite(obj) else ["X", repr(float(obj))]
+            return float(obj) if math.isfinite(obj) else [Tag.FLOAT, repr(float(obj))]
         if isinstance(obj, str):
             if len(obj) > MAX_STR:
                 raise CodecError(f"a string of {len(obj)} characters is too long to send")
             return str(obj)
         if isinstance(obj, complex):
-            return ["C", self.encode(obj.real, depth + 1), self.encode(obj.imag, depth + 1)]
+            return [Tag.COMPLEX, self.encode(obj.real, depth + 1), self.encode(obj.imag, depth + 1)]
         if isinstance(obj, (bytes, bytearray)):
-            return ["Y", self.blob(bytes(obj))]
+            return [Tag.BYTES, self.blob(bytes(obj))]
         if isinstance(obj, np.ndarray):
             if obj.dtype.kind not in SAFE_DTYPE_KINDS or obj.dtype.hasobject:
                 return self.export(obj)
-            return ["A", self.number(obj), self.blob(array_to_blob(np.asarray(obj)))]
+            return [Tag.ARRAY, self.number(obj), self.blob(array_to_blob(np.asarray(obj)))]
         if isinstance(obj, tuple):
-            return ["T", [self.encode(x, depth + 1) for x in obj]]
+            return [Tag.TUPLE, [self.encode(x, depth + 1) for x in obj]]
         if isinstance(obj, list):
             oid = self.number(obj)
-            return ["L", oid, [self.encode(x, depth + 1) for x in obj]]
+            return [Tag.LIST, oid, [self.encode(x, depth + 1) for x in obj]]
         if isinstance(obj, dict):
             oid = self.number(obj)
-            return ["D", oid, [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in obj.items()]]
+            return [Tag.DICT, oid, [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in obj.items()]]
         if isinstance(obj, (set, frozenset)):
-            return ["F", [self.encode(x, depth + 1) for x in obj]]
+            return [Tag.SET, [self.encode(x, depth + 1) for x in obj]]
         return self.export(obj)
 
 
-def encode(obj, export, memo=None, next_oid=0, light=False):
+def encode(obj, export, memo=None, next_oid=0):
     """(tree, blobs, encoder) for one value."""
-    encoder = Encoder(export, memo, next_oid, light)
+    encoder = Encoder(export, memo, next_oid)
     tree = encoder.encode(obj)
     return tree, encoder.blobs, encoder
 
@@ -214,13 +221,13 @@ class Decoder:
             raise CodecError(f"a malformed {tag!r} node ({err})") from None
 
     def decode_tagged(self, tag, args, depth):
-        if tag == "T":
+        if tag == Tag.TUPLE:
             return tuple(self.decode(x, depth + 1) for x in self.items(args[0]))
-        if tag == "L":
+        if tag == Tag.LIST:
             out = self.register(args[0], [])
             out.extend(self.decode(x, depth + 1) for x in self.items(args[1]))
             return out
-        if tag == "D":
+        if tag == Tag.DICT:
             out = self.register(args[0], {})
             for pair in self.items(args[1]):
                 if not isinstance(pair, list) or len(pair) != 2:
@@ -231,44 +238,44 @@ class Decoder:
                 except TypeError:
                     raise CodecError(f"an unhashable dict key of type {type(key).__name__}") from None
             return out
-        if tag == "A":
+        if tag == Tag.ARRAY:
             return self.register(args[0], blob_to_array(self.blob(args[1])))
-        if tag == "S":
+        if tag == Tag.SCALAR:
             array = blob_to_array(self.blob(args[0]))
             if array.ndim != 0:
                 raise CodecError("a NumPy scalar that is not 0-d")
             return array[()]
-        if tag == "X":
+        if tag == Tag.FLOAT:
             if args[0] not in ("nan", "inf", "-inf"):
                 raise CodecError("a malformed special float")
             return float(args[0])
-        if tag == "C":
+        if tag == Tag.COMPLEX:
             real, imag = self.decode(args[0], depth + 1), self.decode(args[1], depth + 1)
             if not isinstance(real, (int, float)) or not isinstance(imag, (int, float)):
                 raise CodecError("a malformed complex number")
             return complex(real, imag)
-        if tag == "Y":
+        if tag == Tag.BYTES:
             return bytes(self.blob(args[0]))
-        if tag == "F":
+        if tag == Tag.SET:
             try:
                 return set(self.decode(x, depth + 1) for x in self.items(args[0]))
             except TypeError:
                 raise CodecError("an unhashable set member") from None
-        if tag == "R":
+        if tag == Tag.REF:
             if args[0] not in self.table:
                 raise CodecError("a reference to an unknown object")
             return self.table[args[0]]
-        if tag == "H":
+        if tag == Tag.HANDLE:
             side, hid, meta = args[0], args[1], args[2] if len(args) > 2 else {}
-            if side not in ("s", "t") or not isinstance(hid, int) or not isinstance(meta, dict):
+            if side not in (SANDBOX, TRUSTED) or not isinstance(hid, int) or not isinstance(meta, dict):
                 raise CodecError("a malformed handle")
             return self.resolve(Handle(side, hid, meta))
-        if tag in ("N", "M"):
+        if tag in (Tag.NUMPY, Tag.MODULE):
             if not isinstance(args[0], str) or len(args[0]) > 200:
                 raise CodecError("a malformed name")
             return self.resolve((tag, args[0]))
-        if tag == "O":
-            return self.resolve(("O", *(clip(a, MAX_REPR) for a in args[:3])))
+        if tag == Tag.OPAQUE:
+            return self.resolve((Tag.OPAQUE, *(clip(a, MAX_REPR) for a in args[:3])))
         raise CodecError(f"an unknown node tag {tag!r}")
 
     @staticmethod

@@ -9,19 +9,8 @@ Everything shown is escaped: a student's output cannot inject markup.
 
 import html
 
-STATUS_TEXT = {
-    "ok": "Graded.",
-    "timeout": "Part of your notebook ran too long and was stopped.",
-    "crashed": "Your notebook's Python process stopped (os._exit, a signal, or a crash) and had to be restarted.",
-    "memory": "Your notebook ran out of memory.",
-    "output": "Your notebook printed too much output.",
-    "missing_cells": "Some cells of the assignment are missing from your notebook.",
-    "missing_notebook": "No notebook with the expected name was found in your submission.",
-    "malformed": "Your notebook could not be read.",
-    "empty": "Your submission was empty.",
-    "not_submitted": "Nothing was handed in.",
-    "grader_error": "The grader could not grade this submission; your instructor has been told.",
-}
+from .. import statuses
+
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -43,44 +32,43 @@ def points(value):
 
 
 def feedback_html(assignment, result):
-    """The feedback page for one result (see runner.grade_submission)."""
-    title = f"{assignment.name}: feedback for {result['student']}"
+    """The feedback page for one :class:`~.results.Result`."""
+    title = f"{assignment.name}: feedback for {result.student}"
     parts = [f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>",
              f"<style>{STYLE}</style></head><body>", f"<h1>{esc(title)}</h1>"]
     manual = sum(c.points for c in assignment.graded if c.kind == "answer")
-    score_line = (f"<p><strong>Autograded score: {points(result['score'])} of {points(result['max_score'])}"
+    score_line = (f"<p><strong>Autograded score: {points(result.score)} of {points(result.max_score)}"
                   " points.</strong>")
     if manual:
         score_line += f" Your written answers ({points(manual)} points) are graded by hand."
     parts.append(score_line + "</p>")
-    status = result.get("status", "ok")
-    if status != "ok":
-        parts.append(f"<div class='status'><strong>{esc(STATUS_TEXT.get(status, status))}</strong><br>"
-                     f"{esc(result.get('message', ''))}</div>")
-    for note in result.get("notes", []):
+    status = statuses.get(result.status)
+    if status.name != statuses.OK:
+        parts.append(f"<div class='status'><strong>{esc(status.student_text)}</strong><br>"
+                     f"{esc(result.message)}</div>")
+    for note in result.notes:
         parts.append(f"<p class='note'>Note: {esc(note)}.</p>")
-    tests = result.get("tests", {})
+    tests = result.tests
     if tests:
         parts.append("<h2>Tests</h2><table><tr><th>test</th><th>points</th><th>result</th>"
                      "<th>what the test says</th></tr>")
         for test in tests.values():
-            ok = test.get("passed")
-            verdict = "<span class='pass'>passed</span>" if ok else "<span class='fail'>failed</span>"
-            detail = esc(test.get("message", "")) if not ok else ""
-            for note in test.get("notes", []):
+            verdict = "<span class='pass'>passed</span>" if test.passed else "<span class='fail'>failed</span>"
+            detail = esc(test.message) if not test.passed else ""
+            for note in test.notes:
                 detail += f"<div class='note'>{esc(note)}</div>"
-            if test.get("student_traceback"):
+            if test.student_traceback:
                 detail += ("<details><summary>where in your code</summary>"
-                           f"<pre>{esc(test['student_traceback'])}</pre></details>")
-            parts.append(f"<tr><td><code>{esc(test['name'])}</code></td>"
-                         f"<td>{points(test['points'])} / {points(test['max_points'])}</td>"
+                           f"<pre>{esc(test.student_traceback)}</pre></details>")
+            parts.append(f"<tr><td><code>{esc(test.name)}</code></td>"
+                         f"<td>{points(test.points)} / {points(test.max_points)}</td>"
                          f"<td>{verdict}</td><td>{detail}</td></tr>")
         parts.append("</table>")
-    errors = [c for c in result.get("cells", []) if c and not c.get("ok") and c.get("error")]
+    errors = [c for c in result.cells if c and not c.ok and c.error]
     if errors:
         parts.append("<h2>Your cells that raised an error while grading</h2><ul>")
         for cell in errors[:20]:
-            parts.append(f"<li><code>{esc(cell['label'])}</code>: {esc(cell['error'][:500])}</li>")
+            parts.append(f"<li><code>{esc(cell.label)}</code>: {esc(cell.error[:500])}</li>")
         parts.append("</ul>")
     parts.append("<p class='note'>Hidden tests ran as well; their code is not shown. Each message above says "
                  "what a test found.</p></body></html>\n")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from .. import statuses
+
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 
 
@@ -121,12 +123,17 @@ def assignment_from_source(source_path, name):
 class Submission:
     student: str
     folder: Path
-    status: str = "ok"          # or not_submitted, empty, missing_notebook, malformed
+    status: str = statuses.OK   # or NOT_SUBMITTED, EMPTY, MISSING_NOTEBOOK, MALFORMED
     message: str = ""
     notebook: object = None     # the nbformat notebook
     path: Path = None
     notes: list = field(default_factory=list)
     timestamp: str = None
+
+    def fail(self, status, message):
+        """It cannot be graded: the status, and why, in the student's terms."""
+        self.status, self.message = status, message
+        return self
 
 
 def read_submission(folder, student, notebook_name):
@@ -134,57 +141,57 @@ def read_submission(folder, student, notebook_name):
     folder = Path(folder)
     sub = Submission(student, folder)
     if not folder.is_dir():
-        sub.status = "not_submitted"
-        sub.message = "nothing was handed in for this assignment"
-        return sub
+        return sub.fail(statuses.NOT_SUBMITTED, "nothing was handed in for this assignment")
     stamp = folder / "timestamp.txt"
     if stamp.is_file():
         sub.timestamp = stamp.read_text(errors="replace").strip()[:100]
     files = sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts
                    and p.name != "timestamp.txt")
     if not files:
-        sub.status = "empty"
-        sub.message = "the submission folder is empty: no notebook was handed in"
-        return sub
+        return sub.fail(statuses.EMPTY, "the submission folder is empty: no notebook was handed in")
+    sub.path = find_notebook(sub, files, notebook_name)
+    if sub.path is not None:
+        read_notebook(sub)
+    return sub
+
+
+def find_notebook(sub, files, notebook_name):
+    """The notebook to grade among the files handed in (None, with the reason, if none)."""
+    folder = sub.folder
     expected = folder / f"{notebook_name}.ipynb"
     if expected.is_file():
-        path = expected
+        return expected
+    notebooks = [p for p in files if p.suffix == ".ipynb"]
+    names = ", ".join(str(p.relative_to(folder)) for p in (notebooks or files)[:10])
+    if len(notebooks) == 1:
+        sub.notes.append(f"the notebook was handed in as '{notebooks[0].relative_to(folder)}' instead of "
+                         f"'{notebook_name}.ipynb'; it was graded under that name")
+        return notebooks[0]
+    if notebooks:
+        sub.fail(statuses.MISSING_NOTEBOOK, f"no '{notebook_name}.ipynb' in the submission, and several other "
+                 f"notebooks ({names}): hand in one notebook named '{notebook_name}.ipynb'")
     else:
-        notebooks = [p for p in files if p.suffix == ".ipynb"]
-        names = ", ".join(str(p.relative_to(folder)) for p in (notebooks or files)[:10])
-        if len(notebooks) == 1:
-            path = notebooks[0]
-            sub.notes.append(f"the notebook was handed in as '{path.relative_to(folder)}' instead of "
-                             f"'{notebook_name}.ipynb'; it was graded under that name")
-        elif notebooks:
-            sub.status = "missing_notebook"
-            sub.message = (f"no '{notebook_name}.ipynb' in the submission, and several other notebooks "
-                           f"({names}): hand in one notebook named '{notebook_name}.ipynb'")
-            return sub
-        else:
-            sub.status = "missing_notebook"
-            sub.message = (f"no notebook in the submission (found: {names}): hand in "
-                           f"'{notebook_name}.ipynb'")
-            return sub
-    sub.path = path
+        sub.fail(statuses.MISSING_NOTEBOOK, f"no notebook in the submission (found: {names}): hand in "
+                 f"'{notebook_name}.ipynb'")
+    return None
+
+
+def read_notebook(sub):
+    """Read the notebook at ``sub.path`` into ``sub.notebook``, or say why it cannot be read."""
+    path = sub.path
     size = path.stat().st_size
     if size > MAX_NOTEBOOK_BYTES:
-        sub.status = "malformed"
-        sub.message = f"the notebook is {size / 2**20:.0f} MB, more than the {MAX_NOTEBOOK_BYTES // 2**20} MB accepted"
-        return sub
+        return sub.fail(statuses.MALFORMED, f"the notebook is {size / 2**20:.0f} MB, more than the "
+                        f"{MAX_NOTEBOOK_BYTES // 2**20} MB accepted")
     text = path.read_bytes().decode("utf-8", "replace")
     if not text.strip():
-        sub.status = "malformed"
-        sub.message = f"'{path.name}' is an empty file, not a notebook"
-        return sub
+        return sub.fail(statuses.MALFORMED, f"'{path.name}' is an empty file, not a notebook")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
-        sub.status = "malformed"
-        sub.message = (f"'{path.name}' is not a readable notebook: its JSON is broken at line {err.lineno}, "
-                       f"column {err.colno} ({err.msg}); open it in Jupyter or a text editor to repair it, "
-                       "or hand in an earlier copy")
-        return sub
+        return sub.fail(statuses.MALFORMED, f"'{path.name}' is not a readable notebook: its JSON is broken at "
+                        f"line {err.lineno}, column {err.colno} ({err.msg}); open it in Jupyter or a text "
+                        "editor to repair it, or hand in an earlier copy")
     try:
         if not isinstance(raw, dict) or not isinstance(raw.get("cells", []), list):
             raise ValueError("it has no list of cells")
@@ -193,9 +200,7 @@ def read_submission(folder, student, notebook_name):
             if cell.get("cell_type") not in ("code", "markdown", "raw") or not isinstance(cell.get("source"), str):
                 raise ValueError("a cell without a type or a source")
     except Exception as err:  # nbformat raises many kinds
-        sub.status = "malformed"
-        sub.message = f"'{path.name}' is JSON but not a Jupyter notebook ({str(err)[:200]})"
-        return sub
+        return sub.fail(statuses.MALFORMED, f"'{path.name}' is JSON but not a Jupyter notebook ({str(err)[:200]})")
     sub.notebook = nb
     return sub
 

@@ -3,19 +3,24 @@
 A test cell runs in a :class:`TestNamespace`: the grader's own names first (the
 gradebook's setup cells ran there), then, for any other name, the student's value
 from the sandbox. A student's function becomes a :class:`StudentFunction`: calling
-it runs it in the sandbox and returns plain data; its ``__code__``, ``__globals__``
-and ``__closure__`` answer what the notebooks' ``reach`` helper inspects, from what
-the sandbox reports. :class:`TrustedPeer` is the grader's end of the channel: the
-test's own callables (a gradient, a loss) stay here and are called back from the
-sandbox, so the hidden tests' code never goes there.
+it runs it in the sandbox and returns plain data. What it refers to (the setup
+cell's ``reach``, which the checks for nnlearn and for the notebook's own helpers
+use) is one question the sandbox answers (:meth:`StudentFunction.reach`), and
+:func:`reach_from_sandbox` gives the setup cell's ``reach`` that answer for such a
+function. :class:`TrustedPeer` is the grader's end of the channel: the test's own
+callables (a gradient, a loss) stay here and are called back from the sandbox, so
+the hidden tests' code never goes there.
 """
 
 import builtins
 import types
+import warnings
 
 import numpy as np
 
 from . import codec, rpc
+from .codec import Tag
+from .rpc import Op, Outcome
 
 
 class Budget(BaseException):
@@ -24,7 +29,12 @@ class Budget(BaseException):
 
 
 class TestAborted(BaseException):
-    """The sandbox was lost in the middle of a test (the test fails with the message)."""
+    """The sandbox was lost in the middle of a test (the test fails with the message);
+    ``status`` is the event it was (a timeout or a crash)."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
 
 
 class StudentDependency(BaseException):
@@ -33,110 +43,89 @@ class StudentDependency(BaseException):
 
 # --- proxies of the student's objects on the grader's side ----------------------------------
 
-CODE_TEMPLATE = (lambda: None).__code__
-
-
-def build_code(tree, depth=0):
-    """A code object that is never run: it only carries the names the student's code
-    uses, for tests that look at them (``reach`` in the notebooks)."""
-    if not isinstance(tree, dict) or depth > 20:
-        return CODE_TEMPLATE
-    names = tuple(str(n) for n in tree.get("names", []) if isinstance(n, str))[:500]
-    consts = tuple(build_code(c, depth + 1) for c in tree.get("consts", [])[:100])
-    return CODE_TEMPLATE.replace(co_names=names, co_consts=consts + (None,))
-
-
 class StudentFunction:
     """A function of the student's, in the sandbox. Calling it runs it there."""
 
-    def __init__(self, runner, handle, name=None):
-        self._runner, self._handle = runner, handle
-        self._generation = runner.generation
+    def __init__(self, session, handle, name=None):
+        self._session, self._handle = session, handle
+        self._generation = session.generation
         self._lookup_name = name
+        self._reached = None
         meta = handle.meta
         self.__name__ = str(meta.get("name") or name or "function")
         self.__qualname__ = str(meta.get("qualname") or self.__name__)
         self.__module__ = str(meta.get("module", ""))
-        self._info = None
-        self._globals = None
 
     def __call__(self, *args, **kwargs):
-        return self._runner.call_student(self, args, kwargs)
+        return self._session.call(self, args, kwargs)
 
     def __repr__(self):
         return f"<function {self.__qualname__} (in the sandbox)>"
 
-    def _describe(self):
-        if self._info is None:
-            self._info = self._runner.describe(self)
-        return self._info
+    # what the session needs to know of it
+    @property
+    def handle(self):
+        return self._handle
 
     @property
-    def __code__(self):
-        info = self._describe()
-        return build_code(info["code"]) if info.get("code") else None
+    def lookup_name(self):
+        """The global name it was fetched by (to fetch it again after a restart)."""
+        return self._lookup_name
 
-    @property
-    def __closure__(self):
-        return tuple(types.CellType(v) for v in self._describe().get("closure", ())) or None
+    def named(self, name):
+        self._lookup_name = name
+        return self
 
-    @property
-    def __globals__(self):
-        if self._globals is None:
-            self._globals = GlobalsView(self)
-        return self._globals
+    def is_current(self):
+        """True while the sandbox it lives in is the one running."""
+        return self._generation == self._session.generation
+
+    def reach(self):
+        """(names, objects) as the setup cell's ``reach`` gives them, computed in the
+        sandbox; each object is a stand-in that has only the module it came from."""
+        if self._reached is None:
+            names, modules = self._session.reach(self)
+            self._reached = set(names), [rpc.Opaque("reached", m) for m in modules]
+        names, objects = self._reached
+        return set(names), list(objects)
 
 
-class GlobalsView:
-    """The globals of a student's function, looked up one name at a time."""
+def reach_from_sandbox(local_reach):
+    """The setup cell's ``reach``, answering from the sandbox for a student's function."""
 
-    def __init__(self, function):
-        self.function = function
-        self.cache = {}
+    def reach(f):
+        if isinstance(f, StudentFunction):
+            return f.reach()
+        return local_reach(f)
 
-    def lookup(self, name):
-        if name not in self.cache:
-            self.cache[name] = self.function._runner.function_global(self.function, name)
-        return self.cache[name]
-
-    def __contains__(self, name):
-        return self.lookup(name)[0]
-
-    def __getitem__(self, name):
-        found, value = self.lookup(name)
-        if not found:
-            raise KeyError(name)
-        return value
-
-    def get(self, name, default=None):
-        found, value = self.lookup(name)
-        return value if found else default
+    reach.__doc__, reach.__name__ = local_reach.__doc__, "reach"
+    return reach
 
 
 class TrustedPeer(rpc.Peer):
     """The grader's end of the channel."""
 
-    def __init__(self, channel, runner):
-        super().__init__(channel, "t", deadline=lambda: runner.deadline)
-        self.runner = runner
+    def __init__(self, channel, session):
+        super().__init__(channel, codec.TRUSTED, deadline=lambda: session.deadline)
+        self.session = session
 
     def export(self, obj):
         if isinstance(obj, StudentFunction):
-            if obj._generation == self.runner.generation:
-                return ["H", "s", obj._handle.hid, {}]
+            if obj.is_current():
+                return [Tag.HANDLE, codec.SANDBOX, obj.handle.hid, {}]
             raise codec.CodecError(f"{obj.__name__} is from an earlier run of the notebook")
         name = getattr(obj, "__name__", None)
         if callable(obj) and isinstance(name, str) and getattr(np, name, None) is obj:
-            return ["N", name]
+            return [Tag.NUMPY, name]
         if isinstance(obj, types.ModuleType):
-            return ["M", obj.__name__]
+            return [Tag.MODULE, obj.__name__]
         if callable(obj):
             return self.export_handle(obj, {"name": str(name or "callback")[:100]})
-        return ["O", type(obj).__name__, "", ""]
+        return [Tag.OPAQUE, type(obj).__name__, "", ""]
 
     def make_proxy(self, handle):
         if handle.meta.get("kind") in ("function", "class"):
-            return StudentFunction(self.runner, handle)
+            return StudentFunction(self.session, handle)
         return rpc.Opaque(handle.meta.get("kind", "object"), handle.meta.get("module", ""),
                           f"<{handle.meta.get('name', 'object')}>")
 
@@ -144,27 +133,48 @@ class TrustedPeer(rpc.Peer):
         return types.ModuleType(name)
 
     def on_reply(self, reply):
-        self.runner.collect(reply)
+        self.session.collect(reply)
+        reemit_warnings(reply.get("warnings"))
+
+    def ask_reach(self, function):
+        """(names, modules) of what a student's function reaches, from the sandbox."""
+        reply, _ = self.request({"op": Op.REACH, "target": [Tag.HANDLE, codec.SANDBOX, function.handle.hid]})
+        if reply.get("op") != Op.REACHED:
+            raise rpc.ProtocolError("an unexpected reply to reach")
+        names, modules = reply.get("names", []), reply.get("modules", [])
+        if not (isinstance(names, list) and isinstance(modules, list)):
+            raise rpc.ProtocolError("a malformed reply to reach")
+        return [str(n)[:200] for n in names[:2000]], [str(m)[:200] for m in modules[:2000]]
 
     def invoke(self, target, args, kwargs, message):
         # a test's own callable, called by the student's code: it runs here; its
         # errors go back as a name and a message only, never a traceback (which would
         # show the test's source to the student's code)
         try:
-            return {"ok": True, "value": target(*args, **kwargs)}
+            return Outcome(True, target(*args, **kwargs))
         except (rpc.ChannelClosed, rpc.ChannelTimeout, rpc.ProtocolError, Budget, TestAborted):
             raise
         except Exception as err:
-            return {"ok": False, "error": err, "traceback": ""}
+            return Outcome(False, error=err)
+
+
+def reemit_warnings(reported):
+    """Warn here what the student's code warned in the sandbox (category and message),
+    so that the test's own warning handling (the setup cell's ``call``) sees it."""
+    for item in (reported or [])[:20]:
+        if not (isinstance(item, list) and len(item) == 2):
+            continue
+        category, message = rpc.warning_class(str(item[0])), str(item[1])[:500]
+        warnings.warn_explicit(message, category, "<student code>", 0, module="student")
 
 
 class TestNamespace(dict):
     """The globals of the test cells: the grader's own names first, then the
     student's, fetched from the sandbox when a test uses them."""
 
-    def __init__(self, runner):
+    def __init__(self, session):
         super().__init__()
-        self.runner = runner
+        self.session = session
         self.strict = False
         self.reserved = {}        # name -> why: names only the grader's setup may define
 
@@ -175,10 +185,17 @@ class TestNamespace(dict):
             raise StudentDependency(name)
         if name in self.reserved:
             raise NameError(f"name '{name}' is not available to the tests: {self.reserved[name]}")
-        return self.runner.fetch(name)
+        return self.session.fetch(name)
 
     def get(self, name, default=None):
         try:
             return self[name]
         except (KeyError, NameError):
             return default
+
+    def answer_reach_from_sandbox(self):
+        """After a setup cell ran here: its ``reach`` asks the sandbox about students' functions."""
+        local = dict.get(self, "reach")
+        if callable(local) and not getattr(local, "from_sandbox", False):
+            self["reach"] = reach_from_sandbox(local)
+            self["reach"].from_sandbox = True

@@ -13,13 +13,17 @@ calls can nest in either direction. Both sides run this same code; what differs 
 what each side exports (its ``local`` objects) and how it makes proxies of the
 other side's handles (``make_proxy``).
 
-Messages (every request has ``seq``, every reply ``re``):
+Messages (every request has ``seq``, every reply ``re``; the ops are :class:`Op`'s):
 
-* ``call``  target, args, kwargs, warning filters -> ``return`` (value, changes) or ``raise``;
-* ``get``   a global name of the student's namespace -> ``value`` or ``missing``;
-* ``describe`` a handle -> its code names, module, closure (what ``reach`` inspects);
-* ``global`` a handle and a name -> the value that name has in the function's globals;
-* ``run_cell`` source -> ``done`` (sandbox only), ``bye``.
+* ``call``  target, args, kwargs, warning filters -> ``return`` (value, changes) or ``raise``,
+  either with the warnings the call gave, the start of what it printed, and whether the
+  notebook's output limit was passed;
+* ``get``   a global name of the student's namespace -> ``value``, ``missing`` or ``unreadable``;
+* ``reach`` a handle -> ``reached``: the names the function uses and the modules of the
+  objects it reaches, as the setup cell's ``reach`` computes them (sandbox only);
+* ``run_cell`` source -> ``done`` (sandbox only); ``bye`` (the sandbox leaves).
+
+The sandbox says ``ready`` once, when it has started.
 """
 
 import builtins
@@ -29,10 +33,20 @@ import select
 import struct
 import time
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import codec
+
+class Op:
+    """The ``op`` of every message (see the module's docstring)."""
+
+    CALL, RETURN, RAISE = "call", "return", "raise"
+    GET, VALUE, MISSING, UNREADABLE = "get", "value", "missing", "unreadable"
+    REACH, REACHED = "reach", "reached"
+    RUN_CELL, DONE, READY, BYE = "run_cell", "done", "ready", "bye"
+
 
 MAGIC = b"NNL1"
 HEADER = struct.Struct(">4sII")      # magic, JSON length, number of blobs
@@ -193,17 +207,17 @@ def apply_filters(filters):
 # --- the peer ------------------------------------------------------------------------------
 
 class Peer:
-    """One end of the conversation. ``side`` is "s" (sandbox) or "t" (trusted)."""
+    """One end of the conversation. ``side`` is codec.SANDBOX or codec.TRUSTED."""
 
     def __init__(self, channel, side, deadline=lambda: None):
         self.channel = channel
         self.side = side
-        self.other = "t" if side == "s" else "s"
+        self.other = codec.TRUSTED if side == codec.SANDBOX else codec.SANDBOX
         self.deadline = deadline          # the current deadline, a function of nothing
         self.local = {}                   # hid -> object this side exports
         self.local_ids = {}               # id(object) -> hid
         self.seq = 0
-        self.handlers = {"call": self.on_call}
+        self.handlers = {Op.CALL: self.on_call}
 
     # -- handles --
     def export_handle(self, obj, meta):
@@ -212,7 +226,7 @@ class Peer:
             hid = len(self.local) + 1
             self.local[hid] = obj
             self.local_ids[id(obj)] = hid
-        return ["H", self.side, hid, meta]
+        return [codec.Tag.HANDLE, self.side, hid, meta]
 
     def export(self, obj):
         """A node for an object that is not plain data: a handle for a callable, a
@@ -220,7 +234,7 @@ class Peer:
         if callable(obj):
             return self.export_handle(obj, {"name": str(getattr(obj, "__name__", "callable"))[:100],
                                             "kind": "function"})
-        return ["O", type(obj).__name__, getattr(type(obj), "__module__", ""), ""]
+        return [codec.Tag.OPAQUE, type(obj).__name__, getattr(type(obj), "__module__", ""), ""]
 
     def resolve(self, item):
         """An object of this side for a handle, NumPy name, module or opaque node."""
@@ -231,12 +245,12 @@ class Peer:
                 return self.local[item.hid]
             return self.make_proxy(item)
         tag = item[0]
-        if tag == "N":
+        if tag == codec.Tag.NUMPY:
             obj = getattr(np, item[1], None)
             if isinstance(obj, np.ufunc) or callable(obj) and getattr(obj, "__module__", "").startswith("numpy"):
                 return obj
             return Opaque("function", "numpy", item[1])
-        if tag == "M":
+        if tag == codec.Tag.MODULE:
             return self.module(item[1])
         return Opaque(*item[1:4])
 
@@ -248,8 +262,8 @@ class Peer:
         raise NotImplementedError
 
     # -- encoding with this side's rules --
-    def encode(self, value, memo=None, next_oid=0, light=False):
-        return codec.encode(value, self.export, memo, next_oid, light)
+    def encode(self, value, memo=None, next_oid=0):
+        return codec.encode(value, self.export, memo, next_oid)
 
     def decode(self, tree, blobs, table=None):
         return codec.decode(tree, blobs, self.resolve, table)
@@ -285,11 +299,11 @@ class Peer:
         args/kwargs whatever the call changed in place; raises what it raised."""
         tree, blobs, encoder = self.encode([list(args), dict(kwargs)])
         table = {encoder.memo[id(obj)]: obj for obj in encoder.keep}
-        message = {"op": "call", "target": ["H", handle.side, handle.hid], "args": tree,
+        message = {"op": Op.CALL, "target": [codec.Tag.HANDLE, handle.side, handle.hid], "args": tree,
                    "filters": describe_filters(), **(extra or {})}
         reply, reply_blobs = self.request(message, blobs)
         self.on_reply(reply)
-        if reply.get("op") not in ("return", "raise"):
+        if reply.get("op") not in (Op.RETURN, Op.RAISE):
             raise ProtocolError("an unexpected reply to a call")
         # decode in the order the other side encoded: first the changes, then the value
         try:
@@ -306,7 +320,7 @@ class Peer:
                     codec.apply_change(table[oid], new)
                 except codec.CodecError:
                     pass
-        if reply["op"] == "raise":
+        if reply["op"] == Op.RAISE:
             raise self.rebuild_exception(reply, value)
         return value
 
@@ -334,7 +348,7 @@ class Peer:
             if not all(isinstance(k, str) for k in kwargs):
                 raise codec.CodecError("keyword names must be strings")
         except codec.CodecError as err:
-            return {"op": "raise", "ename": "TypeError", "evalue": f"bad call: {err}"}, []
+            return {"op": Op.RAISE, "ename": "TypeError", "evalue": f"bad call: {err}"}, []
         table = decoder.table
         marks = codec.snapshot(table)
         outcome = self.invoke(target, args, kwargs, message)
@@ -347,20 +361,20 @@ class Peer:
                 changes.append([oid, encoder.encode_state(table[oid])])
             except codec.CodecError:
                 continue
-        reply = dict(outcome.get("extra", {}))
-        if outcome["ok"]:
+        reply = dict(outcome.extra)
+        if outcome.ok:
             try:
-                value_tree = encoder.encode(outcome["value"])
+                value_tree = encoder.encode(outcome.value)
             except codec.CodecError as err:
-                reply.update(op="raise", ename="TypeError",
+                reply.update(op=Op.RAISE, ename="TypeError",
                              evalue=f"its result cannot be handed to the grader: {err}")
                 value_tree = None
             else:
-                reply.update(op="return")
+                reply.update(op=Op.RETURN)
         else:
-            err = outcome["error"]
-            reply.update(op="raise", ename=type(err).__name__, evalue=codec.clip(safe_str(err), 2000),
-                         traceback=outcome.get("traceback", ""))
+            err = outcome.error
+            reply.update(op=Op.RAISE, ename=type(err).__name__, evalue=codec.clip(safe_str(err), 2000),
+                         traceback=outcome.traceback)
             try:
                 value_tree = encoder.encode(tuple(err.args))
             except Exception:
@@ -370,18 +384,30 @@ class Peer:
 
     def decode_target(self, node):
         if not (isinstance(node, list) and len(node) == 3 and node[0] == "H"
-                and node[1] in ("s", "t") and isinstance(node[2], int)):
+                and node[1] in (codec.SANDBOX, codec.TRUSTED) and isinstance(node[2], int)):
             raise codec.CodecError("a malformed call target")
         return codec.Handle(node[1], node[2])
 
     def invoke(self, target, args, kwargs, message):
-        """Run target(*args, **kwargs): {"ok", "value" | "error", "traceback", "extra"}."""
+        """Run target(*args, **kwargs) and say how it went (an :class:`Outcome`)."""
         try:
-            return {"ok": True, "value": target(*args, **kwargs)}
+            return Outcome(True, target(*args, **kwargs))
         except (ChannelClosed, ChannelTimeout, ProtocolError):
             raise
         except Exception as err:
-            return {"ok": False, "error": err}
+            return Outcome(False, error=err)
+
+
+@dataclass
+class Outcome:
+    """How a served call went: its value, or its error (with the traceback to show);
+    ``extra`` goes into the reply as it is (the sandbox adds warnings and output)."""
+
+    ok: bool
+    value: object = None
+    error: BaseException = None
+    traceback: str = ""
+    extra: dict = field(default_factory=dict)
 
 
 class ResultError(Exception):

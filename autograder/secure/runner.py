@@ -20,7 +20,8 @@ Things go wrong, and each has its outcome:
 * the notebook's whole time budget runs out: the tests not yet run score 0 with
   that reason, and the status says ``timeout``.
 
-The result is plain data (see :func:`grade_submission`), written by the parent.
+:class:`~.session.SandboxSession` keeps the sandbox; :class:`TestRunner` runs the
+plan; :func:`grade_submission` gives the :class:`~.results.Result`, written by the parent.
 """
 
 import ast
@@ -28,228 +29,63 @@ import time
 import traceback
 import warnings
 
-from . import codec, rpc
+from .. import statuses
+from . import rpc
 from .plan import make_plan
-from .proxies import Budget, StudentDependency, StudentFunction, TestAborted, TestNamespace, TrustedPeer
-from .sandbox import Sandbox, SandboxError
+from .proxies import Budget, StudentDependency, TestAborted, TestNamespace
+from .results import Result, TestResult
+from .sandbox import SandboxError
+from .session import SandboxSession
 
-MAX_RESTARTS = 4
 
+class TestRunner:
+    """Runs one submission's plan: the student's cells in the sandbox (through the
+    session), the setup cells there and here, the test cells here."""
 
-# --- the runner -----------------------------------------------------------------------------
-
-class Runner:
-    """Grades one submission (one instance per submission)."""
-
-    def __init__(self, assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout):
-        self.assignment, self.submission = assignment, submission
-        self.isolation, self.slot, self.limits = isolation, slot, limits
-        self.cell_timeout, self.notebook_timeout = cell_timeout, notebook_timeout
-        self.sandbox = None
-        self.peer = None
-        self.generation = 0
-        self.deadline = None
-        self.end = None
-        self.done_cells = []          # entries run in the sandbox, to replay after a restart
-        self.skipped = set()          # entries never to run again (they hung or crashed)
-        self.events = []              # (status, message)
-        self.cell_results = {}        # id(entry) -> dict
-        self.tests = {}               # grade id -> dict
-        self.current = None           # notes of the test being run
-        self.restarts = 0
-        self.first_cell_error = None
+    def __init__(self, assignment, submission, session):
+        self.assignment, self.submission, self.session = assignment, submission, session
+        self.plan = make_plan(assignment, submission.notebook)
+        self.namespace = TestNamespace(session)
+        self.tests = {}               # grade id -> TestResult
+        self.cells = {}               # id(entry) -> CellResult
         self.grader_notes = []        # problems of the grader's side, for the instructor
 
-    # -- the sandbox's life --
-    def budget_left(self):
-        return self.end - time.monotonic()
-
-    def start_sandbox(self):
-        if self.budget_left() <= 0.5:
-            raise Budget()
-        self.restarts += 1
-        if self.restarts > MAX_RESTARTS + 1:
-            raise Budget("crashed", f"the notebook had to be restarted more than {MAX_RESTARTS} times; "
-                         "grading stopped there and the tests not yet run score 0")
-        self.generation += 1
-        self.sandbox = Sandbox(self.isolation, self.slot, self.limits, self.submission.folder_for_sandbox)
-        # a busy machine may take a while to start it: that is not the student's time
-        # to lose, but the notebook's budget still ends the grading
+    def run(self):
+        session = self.session
+        if self.plan.missing:
+            session.event(statuses.MISSING_CELLS, "these cells of the assignment are missing from the notebook "
+                          f"(deleted, or their ids changed): {', '.join(self.plan.missing)}; the rest was graded")
         try:
-            channel = self.sandbox.start(min(time.monotonic() + 60, self.end + 10))
-        except SandboxError:
-            self.sandbox = None
-            if time.monotonic() >= self.end:
-                raise Budget() from None
-            raise
-        self.peer = TrustedPeer(channel, self)
-        for entry in list(self.done_cells):     # replay what ran before the restart
-            if self.sandbox is None:            # a replayed cell failed this time: again, without it
-                return self.start_sandbox()
-            self.run_cell(entry, replay=True)
-        if self.sandbox is None:
-            return self.start_sandbox()
+            for entry in self.plan.entries:
+                if entry.cell_type != "code" or id(entry) in session.skipped:
+                    continue
+                if entry.kind == "test":
+                    self.run_test(entry)
+                    continue
+                session.ensure()
+                result = session.run_cell(entry)
+                if result is not None:
+                    self.cells[id(entry)] = result
+                if entry.kind == "locked":
+                    self.run_setup_here(entry)
+        except Budget as stop:
+            if stop.args:
+                session.event(*stop.args)
+            else:
+                session.event(statuses.TIMEOUT, f"the notebook's time budget of {session.notebook_timeout:g} s "
+                              "ran out; the tests not yet run score 0")
+        finally:
+            session.close()
+        for template in self.assignment.tests:
+            if template.grade_id not in self.tests:
+                self.tests[template.grade_id] = TestResult.not_graded(
+                    template, "not run: the notebook's time budget ran out")
+        return self
 
-    def ensure_sandbox(self):
-        if self.sandbox is None:
-            self.start_sandbox()
-
-    def lose_sandbox(self, why):
-        """End the sandbox (if not already) and say how it ended."""
-        sandbox, self.sandbox, self.peer = self.sandbox, None, None
-        if sandbox is None:
-            return "the notebook had already stopped"
-        if why != "timeout":
-            time.sleep(0.05)           # let the output drain see the end
-        if sandbox.output_exceeded:
-            why = "output"
-        sandbox.kill(why)
-        description = sandbox.exit_description()
-        sandbox.close()
-        if why == "output":
-            return f"it printed more than {self.limits.output} characters"
-        return description
-
-    def event(self, status, message):
-        self.events.append((status, message))
-
-    # -- cells in the sandbox --
-    def run_cell(self, entry, replay=False):
-        source = entry.source
-        if not source.strip():
-            return
-        self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
-        try:
-            reply, _ = self.peer.request({"op": "run_cell", "source": source})
-        except rpc.ChannelTimeout:
-            self.skip(entry, "timeout", f"the cell {entry.label} ran for more than {self.cell_timeout:g} s "
-                      "and was stopped" + (" (the notebook's time budget ran out)" if self.budget_left() <= 0 else ""))
-            return
-        except (rpc.ChannelClosed, rpc.ProtocolError) as err:
-            why = self.lose_sandbox("crash")
-            if isinstance(err, rpc.ProtocolError):
-                why = "it wrote into the grader's channel"
-            status = "output" if "printed more" in why else "crashed"
-            self.skip(entry, status, f"the cell {entry.label} ended the notebook's Python process ({why}); "
-                      "it was skipped and the rest of the notebook was graded", lost=True)
-            return
-        if not replay:
-            self.done_cells.append(entry)
-        if reply.get("output_exceeded"):
-            self.event("output", f"the notebook printed more than {self.limits.output} characters "
-                       f"(in {entry.label}); the output beyond that was dropped")
-        result = {"label": entry.label, "ok": bool(reply.get("ok")), "stdout": str(reply.get("stdout", ""))[:10_000]}
-        if not reply.get("ok"):
-            result["error"] = f"{reply.get('ename', 'Error')}: {reply.get('evalue', '')}"[:2000]
-            if reply.get("memory"):
-                self.event("memory", f"the cell {entry.label} ran out of memory (the limit is "
-                           f"{self.limits.memory / 2**30:g} GiB)")
-            if self.first_cell_error is None and entry.kind != "locked":
-                self.first_cell_error = f"{entry.label} raised {result['error'][:300]}"
-        if not replay:
-            self.cell_results[id(entry)] = result
-
-    def skip(self, entry, status, message, lost=False):
-        if not lost:
-            self.lose_sandbox(status)
-        self.skipped.add(id(entry))
-        if entry in self.done_cells:
-            self.done_cells.remove(entry)
-        self.cell_results[id(entry)] = {"label": entry.label, "ok": False, "stdout": "", "error": message}
-        self.event(status, message)
-        if self.budget_left() <= 0:
-            raise Budget()
-
-    # -- the student's names, seen from the tests --
-    def fetch(self, name):
-        """The value of the student's global ``name`` (a NameError if there is none)."""
-        self.ensure_live()
-        reply, blobs = self.peer.request({"op": "get", "name": name})
-        if reply.get("op") == "missing":
-            hint = f" ({self.first_cell_error})" if self.first_cell_error else ""
-            raise NameError(f"name '{name}' is not defined: your notebook does not define it{hint}")
-        if reply.get("op") != "value":
-            raise rpc.ResultError(f"the grader could not read {name}: {reply.get('reason', 'unreadable')}")
-        try:
-            value, _ = self.peer.decode(reply.get("value"), blobs)
-        except codec.CodecError as err:
-            raise rpc.ResultError(f"the grader could not read {name}: {err}") from None
-        if isinstance(value, StudentFunction):
-            value._lookup_name = name
-        return value
-
-    def ensure_live(self):
-        if self.peer is None:
-            raise TestAborted("your notebook's Python process had stopped earlier in this test")
-
-    def call_student(self, function, args, kwargs):
-        self.ensure_live()
-        if function._generation != self.generation:
-            if not function._lookup_name:
-                raise TestAborted(f"{function.__name__} is from a run of your notebook that was stopped")
-            function = self.fetch(function._lookup_name)
-        try:
-            return self.peer.call_remote(function._handle, args, kwargs)
-        except rpc.ChannelTimeout:
-            limit = self.cell_timeout if self.budget_left() > 0 else self.notebook_timeout
-            self.lose_sandbox("timeout")
-            raise TestAborted(f"{function.__name__} did not finish within {limit:g} s "
-                              "(an endless loop?) and was stopped") from None
-        except rpc.ChannelClosed:
-            why = self.lose_sandbox("crash")
-            raise TestAborted(f"{function.__name__} ended the notebook's Python process ({why})") from None
-        except rpc.ProtocolError:
-            self.lose_sandbox("crash")
-            raise TestAborted(f"{function.__name__} wrote into the grader's channel; the notebook's Python "
-                              "process was ended") from None
-
-    def describe(self, function):
-        self.ensure_live()
-        if function._generation != self.generation:
-            return {"code": None, "closure": []}
-        reply, blobs = self.peer.request({"op": "describe", "target": ["H", "s", function._handle.hid]})
-        try:
-            closure, _ = self.peer.decode(reply.get("closure", ["L", 0, []]), blobs)
-        except codec.CodecError:
-            closure = []
-        return {"code": reply.get("code"), "module": reply.get("module"), "closure": closure or []}
-
-    def function_global(self, function, name):
-        self.ensure_live()
-        if function._generation != self.generation:
-            return False, None
-        reply, blobs = self.peer.request({"op": "globals", "target": ["H", "s", function._handle.hid],
-                                          "name": name})
-        if reply.get("op") != "value":
-            return False, None
-        try:
-            value, _ = self.peer.decode(reply.get("value"), blobs)
-            return True, value[0]
-        except (codec.CodecError, TypeError, IndexError, KeyError):
-            return False, None
-
-    def collect(self, reply):
-        """Warnings and output of a call, kept as notes of the current test."""
-        if reply.get("op") == "raise" and reply.get("ename") == "MemoryError":
-            self.event("memory", "your code ran out of memory while it was tested (the limit is "
-                       f"{self.limits.memory / 2**30:g} GiB)")
-        if self.current is None:
-            return
-        for warning in reply.get("warnings", [])[:5]:
-            note = f"your code warned: {str(warning)[:300]}"
-            if note not in self.current:
-                self.current.append(note)
-        if reply.get("stdout") and len(self.current) < 10:
-            note = "your code printed output while it was tested"
-            if note not in self.current:
-                self.current.append(note)
-        if reply.get("output_exceeded"):
-            self.event("output", f"the notebook printed more than {self.limits.output} characters")
-
-    # -- the tests, here --
-    def run_setup_here(self, entry, namespace):
+    def run_setup_here(self, entry):
         """A locked setup cell, run on the grader's side too (unless it uses the
         student's names, like a gradient check: then it runs in the sandbox only)."""
+        namespace = self.namespace
         namespace.strict = True
         try:
             with warnings.catch_warnings(), quiet():
@@ -267,90 +103,53 @@ class Runner:
             self.grader_notes.append(why)
         finally:
             namespace.strict = False
+        namespace.answer_reach_from_sandbox()
 
-    def run_test(self, entry, namespace):
-        template = entry.template
-        record = {"name": template.grade_id, "points": 0.0, "max_points": template.points,
-                  "passed": False, "message": "", "notes": []}
+    def run_test(self, entry):
+        session, template = self.session, entry.template
+        record = TestResult(template.grade_id, template.points)
         self.tests[template.grade_id] = record
-        self.current = record["notes"]
-        self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
+        session.notes = record.notes
+        session.start_deadline()
         try:
-            self.ensure_sandbox()
-            self.deadline = min(self.end, time.monotonic() + self.cell_timeout)
+            session.ensure()
+            session.start_deadline()
             # warnings outside the test's own checks are recorded, never printed: only
-            # what the test asserts decides (a warning is a failure where the test's
-            # `call` helper says so, as the assignments announce)
+            # what the test asserts decides (the setup cell's `call` applies the
+            # assignments' rule on warnings)
             with warnings.catch_warnings(record=True), quiet():
                 warnings.simplefilter("always")
-                value = execute(entry.source, namespace, f"<test {template.grade_id}>")
-            record["points"] = partial_credit(value, template.points)
-            record["passed"] = record["points"] >= template.points
-            if 0 < record["points"] < template.points:
-                record["message"] = f"partial credit: {record['points']:g} of {template.points:g}"
+                value = execute(entry.source, self.namespace, f"<test {template.grade_id}>")
+            record.points = partial_credit(value, template.points)
+            record.passed = record.points >= template.points
+            if 0 < record.points < template.points:
+                record.message = f"partial credit: {record.points:g} of {template.points:g}"
         except AssertionError as err:
-            record["message"] = assertion_message(err)
-            record["student_traceback"] = remote_traceback(err)
+            record.message = assertion_message(err)
+            record.student_traceback = remote_traceback(err)
         except TestAborted as err:
-            record["message"] = str(err)
-            self.event("timeout" if "did not finish" in str(err) else "crashed", f"{template.grade_id}: {err}")
+            record.message = str(err)
+            session.event(err.status, f"{template.grade_id}: {err}")
         except rpc.ChannelTimeout:
-            self.lose_sandbox("timeout")
-            record["message"] = f"this test took more than {self.cell_timeout:g} s and was stopped"
-            self.event("timeout", f"{template.grade_id}: {record['message']}")
+            session.lose(statuses.TIMEOUT)
+            record.message = f"this test took more than {session.cell_timeout:g} s and was stopped"
+            session.event(statuses.TIMEOUT, f"{template.grade_id}: {record.message}")
         except (rpc.ChannelClosed, rpc.ProtocolError):
-            why = self.lose_sandbox("crash")
-            record["message"] = f"the notebook's Python process stopped during this test ({why})"
-            self.event("crashed", f"{template.grade_id}: {record['message']}")
+            status, why = session.lose(statuses.CRASHED)
+            record.message = f"the notebook's Python process stopped during this test ({why})"
+            session.event(status, f"{template.grade_id}: {record.message}")
         except Budget as stop:
-            record["message"] = "not run: " + (stop.args[1] if stop.args else "the notebook's time budget ran out")
-            self.current = None
+            record.message = "not run: " + (stop.args[1] if stop.args else "the notebook's time budget ran out")
             raise
         except SandboxError:
             raise
         except Exception as err:
-            record["message"] = f"{type(err).__name__}: {rpc.safe_str(err)}"[:2000]
-            record["student_traceback"] = remote_traceback(err)
+            record.message = f"{type(err).__name__}: {rpc.safe_str(err)}"[:2000]
+            record.student_traceback = remote_traceback(err)
         finally:
-            self.current = None
-        if time.monotonic() > self.end:
+            session.notes = None
+        if session.budget_left() < 0:
             raise Budget()
-
-    # -- the whole notebook --
-    def run(self):
-        self.end = time.monotonic() + self.notebook_timeout
-        plan = make_plan(self.assignment, self.submission.notebook)
-        self.plan = plan
-        if plan.missing:
-            self.event("missing_cells", "these cells of the assignment are missing from the notebook (deleted, "
-                       f"or their ids changed): {', '.join(plan.missing)}; the rest was graded")
-        namespace = TestNamespace(self)
-        try:
-            for entry in plan.entries:
-                if entry.cell_type != "code" or id(entry) in self.skipped:
-                    continue
-                if entry.kind == "test":
-                    self.run_test(entry, namespace)
-                    continue
-                self.ensure_sandbox()
-                self.run_cell(entry)
-                if entry.kind == "locked":
-                    self.run_setup_here(entry, namespace)
-        except Budget as stop:
-            if stop.args:
-                self.event(*stop.args)
-            else:
-                self.event("timeout", f"the notebook's time budget of {self.notebook_timeout:g} s ran out; "
-                           "the tests not yet run score 0")
-        finally:
-            if self.sandbox is not None:
-                self.lose_sandbox("end")
-        for template in self.assignment.tests:
-            if template.grade_id not in self.tests:
-                self.tests[template.grade_id] = {
-                    "name": template.grade_id, "points": 0.0, "max_points": template.points, "passed": False,
-                    "message": "not run: the notebook's time budget ran out", "notes": []}
-        return self
 
 
 def assigned_names(source):
@@ -424,52 +223,40 @@ def remote_traceback(err):
 
 
 def grade_submission(assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout):
-    """The result of one submission, as plain data (see store.py for its use)."""
+    """The :class:`~.results.Result` of one submission (store.py writes it)."""
     started = time.monotonic()
-    result = {"student": submission.student, "assignment": assignment.name, "status": submission.status,
-              "message": submission.message, "notes": list(submission.notes), "tests": {}, "cells": [],
-              "timestamp": submission.timestamp, "answers": {}}
-    if submission.status == "ok":
-        runner = Runner(assignment, submission, isolation, slot, limits, cell_timeout, notebook_timeout)
+    result = Result(submission.student, assignment.name, submission.status, submission.message,
+                    list(submission.notes), timestamp=submission.timestamp)
+    if submission.status == statuses.OK:
+        session = SandboxSession(isolation, slot, limits, submission.folder_for_sandbox, cell_timeout,
+                                 notebook_timeout)
         try:
-            runner.run()
+            runner = TestRunner(assignment, submission, session).run()
         except SandboxError as err:
-            result.update(status="grader_error", message=str(err))
-            runner = None
+            result.status, result.message = statuses.GRADER_ERROR, str(err)
         except Exception as err:   # a bug of the grader's: never lose the batch for it
-            result.update(status="grader_error",
-                          message=f"the grader failed on this notebook: {type(err).__name__}: {err}\n"
-                                  + traceback.format_exc(limit=5))
-            runner = None
-        if runner is not None:
-            result["tests"] = runner.tests
-            result["notes"] += runner.plan.notes + runner.grader_notes
-            result["status"], result["message"] = summarise(runner.events)
-            result["cells"] = [runner.cell_results.get(id(e)) for e in runner.plan.entries]
-            result["entries"] = [(e.template.grade_id if e.template else None, e.label, e.cell_type, e.kind)
-                                 for e in runner.plan.entries]
-            result["restarts"] = max(0, runner.restarts - 1)
-    if result["status"] != "ok" and not result["tests"]:
-        result["tests"] = {t.grade_id: {"name": t.grade_id, "points": 0.0, "max_points": t.points,
-                                        "passed": False, "message": f"not graded: {result['status']}", "notes": []}
-                           for t in assignment.tests}
-    result["score"] = sum(t["points"] for t in result["tests"].values())
-    result["max_score"] = assignment.max_auto
-    result["seconds"] = round(time.monotonic() - started, 3)
+            result.status = statuses.GRADER_ERROR
+            result.message = (f"the grader failed on this notebook: {type(err).__name__}: {err}\n"
+                              + traceback.format_exc(limit=5))
+        else:
+            result.tests = runner.tests
+            result.notes += runner.plan.notes + runner.grader_notes
+            result.status, result.message = summarise(session.events)
+            result.cells = [runner.cells.get(id(e)) for e in runner.plan.entries]
+            result.restarts = max(0, session.restarts - 1)
+    if result.status != statuses.OK and not result.tests:
+        result.tests = {t.grade_id: TestResult.not_graded(t, f"not graded: {result.status}")
+                        for t in assignment.tests}
+    result.score = sum(t.points for t in result.tests.values())
+    result.max_score = assignment.max_auto
+    result.seconds = round(time.monotonic() - started, 3)
     return result
-
-
-SEVERITY = ["timeout", "crashed", "output", "memory", "missing_cells"]
 
 
 def summarise(events):
     """The submission's status (the most serious event) and a message listing them all."""
-    if not events:
-        return "ok", ""
-    statuses = [status for status, _ in events]
-    status = min(statuses, key=lambda s: SEVERITY.index(s) if s in SEVERITY else len(SEVERITY))
     messages = []
-    for _, message in events:
-        if message not in messages:
-            messages.append(message)
-    return status, "; ".join(messages[:8])
+    for event in events:
+        if event.message not in messages:
+            messages.append(event.message)
+    return statuses.most_serious(e.status for e in events), "; ".join(messages[:8])

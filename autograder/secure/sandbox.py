@@ -34,9 +34,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import statuses
 from . import rpc
 
 HERE = Path(__file__).resolve().parent
+# what the sandbox runs: the agent, and beside it (as the package nnl_secure) the modules it imports
+AGENT = HERE / "agent.py"
+AGENT_MODULES = [HERE / "codec.py", HERE / "rpc.py", HERE.parent / "notebook_setup.py"]
 WORKDIR = "/home/student"   # the student's folder inside the sandbox
 KEEP_OUTPUT = 20_000        # bytes of raw output (fd 1 and 2) kept for the report
 
@@ -177,7 +181,7 @@ class Sandbox:
             output = self.output_text()[-2000:]
             self.close()
             raise SandboxError(f"the sandbox did not start ({type(err).__name__}); its output:\n{output}") from None
-        if message.get("op") != "ready":
+        if message.get("op") != rpc.Op.READY:
             self.close()
             raise SandboxError("the sandbox started with an unexpected message")
         self.agent_uid = message.get("uid")
@@ -208,7 +212,8 @@ class Sandbox:
             "tmp_size": limits.tmp_size,
             "work_src": self.work_src,
             "workdir": WORKDIR,
-            "agent_dir": str(HERE),
+            "agent": str(AGENT),
+            "agent_modules": [str(p) for p in AGENT_MODULES],
             "rlimits": {
                 "RLIMIT_AS": limits.memory, "RLIMIT_NPROC": limits.processes,
                 "RLIMIT_CPU": limits.cpu, "RLIMIT_FSIZE": limits.file_size,
@@ -227,9 +232,9 @@ class Sandbox:
         grader = os.path.join(self.temp, "grader")
         os.makedirs(os.path.join(grader, "nnl_secure"))
         open(os.path.join(grader, "nnl_secure", "__init__.py"), "w").close()
-        for name in ("codec.py", "rpc.py"):
-            shutil.copy(HERE / name, os.path.join(grader, "nnl_secure", name))
-        shutil.copy(HERE / "agent.py", os.path.join(grader, "agent.py"))
+        for path in AGENT_MODULES:
+            shutil.copy(path, os.path.join(grader, "nnl_secure", path.name))
+        shutil.copy(AGENT, os.path.join(grader, "agent.py"))
         work = os.path.join(self.temp, "work")
         shutil.copytree(self.work_src, work)
         self.plain_work = work
@@ -254,7 +259,7 @@ class Sandbox:
                     self.output += chunk[: KEEP_OUTPUT - len(self.output)]
                 if self.output_total > self.limits.output and not self.output_exceeded:
                     self.output_exceeded = True
-                    self.kill("output")
+                    self.kill(statuses.OUTPUT)
         finally:
             os.close(fd)
 
@@ -287,7 +292,7 @@ class Sandbox:
         """Say goodbye if it still listens, end it, remove its temporary folder."""
         if self.alive() and self.channel is not None:
             try:
-                self.channel.send({"op": "bye", "seq": 0}, (), time.monotonic() + 1)
+                self.channel.send({"op": rpc.Op.BYE, "seq": 0}, (), time.monotonic() + 1)
                 self.proc.wait(timeout=2)
             except BaseException:  # noqa: B036 (any failure: it is killed below)
                 pass

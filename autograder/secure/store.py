@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import statuses
 from .feedback import feedback_html
 
 
@@ -78,7 +79,7 @@ class GradebookWriter:
     def write(self, assignment, result):
         """Write one result in one transaction, retrying while the gradebook is locked."""
         outcome, retries = retry_locked(lambda: self._write_once(assignment, result), self.lock_timeout,
-                                        self.log, f"the gradebook (writing {result['student']})")
+                                        self.log, f"the gradebook (writing {result.student})")
         self.retries += retries
         return outcome
 
@@ -88,14 +89,13 @@ class GradebookWriter:
         gb = api.Gradebook(self.db_url, self.course_id)
         session = gb.db
         try:
-            student_id = result["student"]
-            has_notebook = result["status"] not in ("not_submitted", "empty", "missing_notebook",
-                                                    "malformed", "grader_error")
-            create = result["status"] not in ("not_submitted", "grader_error")
-            submission = self._ensure_submission(gb, assignment.name, student_id, create)
+            student_id = result.student
+            status = statuses.get(result.status)
+            has_notebook = status.has_notebook
+            submission = self._ensure_submission(gb, assignment.name, student_id, status.creates_submission)
             if submission is None:
                 return "none"          # nothing handed in and nothing recorded: nothing to write
-            if result["status"] == "grader_error":
+            if status.records == statuses.CLEARED:
                 # the grader failed (not the student): leave nothing half-true behind
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
@@ -103,18 +103,18 @@ class GradebookWriter:
                         grade.needs_manual_grade = True
                 session.commit()
                 return "flagged"
-            if result.get("timestamp"):
+            if result.timestamp:
                 try:
-                    submission.timestamp = utils.parse_utc(result["timestamp"])
+                    submission.timestamp = utils.parse_utc(result.timestamp)
                 except Exception:
                     pass
             session.flush()
-            answers = result.get("answers", {})
+            answers = result.answers
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     name = grade.name
-                    if name in result["tests"]:
-                        grade.auto_score = float(result["tests"][name]["points"])
+                    if name in result.tests:
+                        grade.auto_score = float(result.tests[name].points)
                         grade.needs_manual_grade = grade.manual_score is not None
                     elif not has_notebook or answers.get(name) == "unchanged":
                         grade.auto_score = 0.0          # nothing handed in for this cell
@@ -199,7 +199,7 @@ def autograded_notebook(assignment, plan, result):
     nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
                    "language_info": {"name": "python"}}
     for k, entry in enumerate(plan.entries):
-        cell_result = result["cells"][k] if k < len(result.get("cells", [])) else None
+        cell_result = result.cells[k] if k < len(result.cells) else None
         if entry.cell_type == "markdown":
             cell = nbformat.v4.new_markdown_cell(entry.cell.source if entry.cell is not None else entry.source)
         elif entry.cell_type == "raw":
@@ -207,19 +207,19 @@ def autograded_notebook(assignment, plan, result):
         else:
             cell = nbformat.v4.new_code_cell(entry.source)
             if entry.kind == "test":
-                test = result["tests"].get(entry.template.grade_id, {})
-                if not test.get("passed") and test.get("message"):
+                test = result.tests.get(entry.template.grade_id)
+                if test is not None and not test.passed and test.message:
                     cell.outputs.append(nbformat.v4.new_output(
-                        "error", ename="AssertionError", evalue=test["message"],
-                        traceback=[f"AssertionError: {test['message']}"]))
+                        "error", ename="AssertionError", evalue=test.message,
+                        traceback=[f"AssertionError: {test.message}"]))
             elif cell_result:
-                if cell_result.get("stdout"):
+                if cell_result.stdout:
                     cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
-                                                               text=cell_result["stdout"][:10_000]))
-                if not cell_result.get("ok") and cell_result.get("error"):
-                    ename, _, evalue = cell_result["error"].partition(": ")
+                                                               text=cell_result.stdout[:10_000]))
+                if not cell_result.ok and cell_result.error:
+                    ename, _, evalue = cell_result.error.partition(": ")
                     cell.outputs.append(nbformat.v4.new_output("error", ename=ename or "Error", evalue=evalue,
-                                                               traceback=[cell_result["error"]]))
+                                                               traceback=[cell_result.error]))
         if entry.template is not None and entry.template.grade_id:
             meta = dict(entry.template.metadata)
             cell.metadata = nbformat.from_dict(meta)
@@ -277,17 +277,17 @@ class Store:
 
     def save(self, result, submission, plan):
         name = self.assignment.name
-        student = result["student"]
+        student = result.student
         if plan is not None:
-            result["answers"] = answers_of(self.assignment, plan)
+            result.answers = answers_of(self.assignment, plan)
         outcome = self.gradebook.write(self.assignment, result)
-        result["gradebook"] = outcome
+        result.gradebook = outcome
         # the autograded notebook: written when there is one, removed when not (no stale copy)
         submitted = self.path(self.coursedir.submitted_directory, student)
         autograded = self.path(self.coursedir.autograded_directory, student)
         if autograded.exists():
             shutil.rmtree(autograded)
-        if plan is not None and result["status"] != "grader_error":
+        if plan is not None and statuses.get(result.status).exported_score:
             nb = autograded_notebook(self.assignment, plan, result)
             autograded.mkdir(parents=True, exist_ok=True)
             atomic_write(autograded / f"{name}.ipynb", nbformat.writes(nb))
@@ -295,11 +295,10 @@ class Store:
         feedback = self.path(self.coursedir.feedback_directory, student)
         if feedback.exists():
             shutil.rmtree(feedback)
-        if result["status"] != "not_submitted":
+        if result.status != statuses.NOT_SUBMITTED:
             atomic_write(feedback / f"{name}.html", feedback_html(self.assignment, result))
             copy_receipts(submitted, feedback)
-        saved = {k: v for k, v in result.items() if k != "entries"}
-        atomic_write(self.results_dir / f"{student}.json", json.dumps(saved, indent=1, default=str))
+        atomic_write(self.results_dir / f"{student}.json", json.dumps(result.as_json(), indent=1, default=str))
         for path in (autograded.parent, feedback.parent, self.results_dir / f"{student}.json"):
             hand_back(path, self.owner)
         for folder in (self.results_dir.parent, self.results_dir, autograded.parent.parent,
@@ -332,7 +331,7 @@ def export_csv(work, path, manual_points=None):
         except (OSError, ValueError):
             continue
         status = result.get("status", "")
-        has_score = status not in ("grader_error",)
+        has_score = status in statuses.BY_NAME and statuses.get(status).exported_score
         rows.append({
             "assignment": result.get("assignment", result_path.parent.name),
             "student": result.get("student", result_path.stem),

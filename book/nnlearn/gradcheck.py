@@ -13,7 +13,8 @@ EPS = 1e-6
 
 def numerical_gradient(f, x, eps=EPS):
     """Central-difference gradient of a scalar function f at x (any shape)."""
-    x = np.array(x, dtype=float)          # a private float64 copy we may perturb
+    x = np.array(x, dtype=float, order="C")   # a private float64 copy we may perturb; C order so
+                                              # that reshape(-1) below is a view, not a copy
     grad = np.zeros_like(x)
     flat, g = x.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):

@@ -1,5 +1,5 @@
 # Attack: (an honest one) correct functions that also print debugging lines to
-# stderr. A stock kernel gives every test cell with stderr output 0 points.
+# stderr. A stock kernel would give every test cell with stderr output 0 points.
 # Inject: replace-all
 # Status: ok
 # Passes: all

@@ -1,12 +1,11 @@
-# Attack: (an honest one) a correct newton_step that warns. Where a test calls it
-# through the notebook's `call` helper, the assignment counts a warning as a failure
-# (its instructions say so); where a test calls it directly, the warning is only
-# noted. A stock kernel gives 0 to every test cell where a warning was printed.
+# Attack: (an honest one) a correct newton_step that warns. A warning costs no marks
+# (only a floating-point warning from a function whose task demands numerical
+# stability does): every test passes, and the warning is noted. A stock kernel would
+# give 0 to every test cell where a warning was printed.
 # Assignment: newton
 # Inject: replace newton_step
 # Status: ok
-# Passes: all except test_newton_step, test_newton, test_newton_robust
-# Message: gave a warning
+# Passes: all
 import warnings
 
 import numpy as np

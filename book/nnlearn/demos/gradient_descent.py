@@ -15,7 +15,7 @@ from .. import landscapes
 from ..optim import gradient_descent
 from ..plots.gradient_descent import (LOSS_FLOOR, draw_path, draw_surface, iteration_table_html,
                                       loss_history, rate)
-from ..plots.style import COLORS
+from ..plots.style import COLORS, END, START
 from . import register
 from .core import Demo, int_slider, menu, slider
 
@@ -162,3 +162,138 @@ def learning_rate_curves():
         alt="Left: loss against iteration on a logarithmic axis, straight lines for several "
             "learning rates, one highlighted in black. Right: the factor per step against the "
             "learning rate, a V shape on the bowl, with a dot at the highlighted rate.")
+
+
+# --- what practitioners use next -----------------------------------------------------------
+
+MOMENTUM_SURFACES = {"narrow_valley": landscapes.narrow_valley(VALLEY_KAPPA), "bowl": landscapes.bowl()}
+MOMENTUM_STEPS = 40
+MOMENTUM_TITLES = {"narrow_valley": rf"narrow valley $(\theta_1^2 + {VALLEY_KAPPA:g}\,\theta_2^2)/2$",
+                   "bowl": r"bowl $\theta_1^2 + \theta_2^2$"}
+
+
+@register
+def momentum_explorer():
+    """Gradient descent and the heavy ball from the same start with the same alpha; beta is a slider."""
+    from ..optim import momentum
+
+    def setup(fig, p):
+        surface = MOMENTUM_SURFACES[p["surface"]]
+        left, right = fig.subplots(ncols=2, width_ratios=(3, 2))
+        draw_surface(left, surface, count=10)
+        left.set_xlabel(r"$\theta_1$")
+        left.set_ylabel(r"$\theta_2$")
+        left.set_title(MOMENTUM_TITLES[p["surface"]], fontsize=10)
+        plain, = left.plot([], [], "-o", color="0.45", markersize=2, linewidth=1,
+                           label="gradient descent", animated=True, zorder=4)
+        heavy, = left.plot([], [], "-o", color="black", markersize=3, linewidth=1.2,
+                           label="momentum", animated=True, zorder=4.5)
+        # drawn over the moving paths, so animated too (blitting keeps the z-order of those only)
+        left.plot(*surface.start, "o", color=START, markersize=8, zorder=6, animated=True)
+        left.legend(loc="lower right", fontsize=7, framealpha=0.8).set_animated(True)
+        t = np.arange(MOMENTUM_STEPS + 1)
+        plain_loss, = right.semilogy(t, np.ones(len(t)), color="0.45", animated=True)
+        heavy_loss, = right.semilogy(t, np.ones(len(t)), color="black", linewidth=2, animated=True)
+        right.set_xlim(0, MOMENTUM_STEPS)
+        right.set_ylim(LOSS_FLOOR, 1e4)
+        right.set_xlabel("iteration $t$")
+        right.set_ylabel("loss")
+        info = right.text(0.03, 0.04, "", transform=right.transAxes, fontsize=8, animated=True,
+                          va="bottom", in_layout=False,
+                          bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
+        return {"surface": surface, "plain": plain, "heavy": heavy, "plain_loss": plain_loss,
+                "heavy_loss": heavy_loss, "info": info}
+
+    def update(state, p):
+        surface = state["surface"]
+        with np.errstate(over="ignore", invalid="ignore"):
+            plain = gradient_descent(surface.grad, surface.start, p["lr"], MOMENTUM_STEPS, f=surface.f)
+            heavy = momentum(surface.grad, surface.start, p["lr"], p["beta"], MOMENTUM_STEPS, f=surface.f)
+        for key, run in (("plain", plain), ("heavy", heavy)):
+            points = np.clip(run.x, -FAR, FAR)
+            state[key].set_data(points[:, 0], points[:, 1])
+            loss = np.full(MOMENTUM_STEPS + 1, np.nan)
+            loss[:len(run.loss)] = run.loss
+            state[key + "_loss"].set_ydata(np.clip(loss, LOSS_FLOOR, 1e30))
+        state["info"].set_text(rf"$\alpha$ = {p['lr']:.3g}, $\beta$ = {p['beta']:.2f}" + "\n"
+                               + f"gradient descent: L = {_short_loss(plain)}\n"
+                               + f"momentum: L = {_short_loss(heavy)}")
+
+    return Demo(
+        "Momentum against gradient descent",
+        [menu("surface", "surface", list(MOMENTUM_SURFACES)),
+         slider("beta", "momentum β", 0.0, 0.95, 0.5, step=0.05),
+         slider("lr", "step size α", 0.02, 0.3, 0.15, step=0.01)],
+        setup, update, figsize=(8.0, 3.8),
+        alt="Left: contour lines with two paths from the same start, gradient descent in grey and "
+            "momentum in black. Right: the loss of both runs against the iteration on a log axis.")
+
+
+def _short_loss(run):
+    return "diverged" if run.stopped == "diverged" else f"{run.loss[-1]:.2g} after {run.steps} steps"
+
+
+NOISE_STEPS = 150
+
+
+def _noise_problem():
+    from ..regression import line_fit
+
+    problem = line_fit()
+    return problem, problem.surface()
+
+
+@register
+def minibatch_noise():
+    """Mini-batch SGD on a least-squares fit: the batch size sets how much the path jitters."""
+    from ..optim import sgd
+
+    problem, surface = _noise_problem()
+    best = problem.minimiser()
+
+    def setup(fig, p):
+        left, right = fig.subplots(ncols=2, width_ratios=(3, 2))
+        draw_surface(left, surface, count=12)
+        left.set_xlabel(r"$\theta_1$ (slope)")
+        left.set_ylabel(r"$\theta_2$ (intercept)")
+        left.set_title(f"fit a line to M = {problem.size} points", fontsize=10)
+        path, = left.plot([], [], "-o", color="black", markersize=2, linewidth=1, animated=True,
+                          zorder=4, label="mini-batch SGD")
+        end, = left.plot([], [], "o", color=END, markersize=8, markeredgecolor="white",
+                         animated=True, zorder=5)
+        left.plot(*surface.start, "o", color=START, markersize=8, markeredgecolor="white", zorder=6,
+                  animated=True)
+        left.legend(loc="upper right", fontsize=7, framealpha=0.8).set_animated(True)
+        t = np.arange(NOISE_STEPS + 1)
+        distance, = right.semilogy(t, np.ones(len(t)), color="black", linewidth=1.5, animated=True)
+        right.set_xlim(0, NOISE_STEPS)
+        right.set_ylim(1e-6, 10)
+        right.set_xlabel("step $t$")
+        right.set_ylabel(r"$\|\theta^{(t)} - \theta^\star\|$")
+        info = right.text(0.03, 0.04, "", transform=right.transAxes, fontsize=8, animated=True,
+                          va="bottom", in_layout=False,
+                          bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
+        return {"path": path, "end": end, "distance": distance, "info": info}
+
+    def update(state, p):
+        run = sgd(problem.batch_grad, problem.size, surface.start, p["lr"], NOISE_STEPS,
+                  p["batch_size"], seed=p["seed"])
+        state["path"].set_data(run.x[:, 0], run.x[:, 1])
+        state["end"].set_data([run.x[-1, 0]], [run.x[-1, 1]])
+        gap = np.linalg.norm(run.x - best, axis=1)
+        state["distance"].set_ydata(np.clip(gap, 1e-12, None))
+        noise = np.sqrt(problem.batch_noise(run.x[-1], p["batch_size"]))
+        state["info"].set_text(f"batch size m = {p['batch_size']}, " + rf"$\alpha$ = {p['lr']:.2g}"
+                               + f"\nlast 50 steps: mean distance {gap[-50:].mean():.2g}"
+                               + f"\ngradient noise at the end: {noise:.2g}")
+
+    return Demo(
+        "Batch size against the noise of the path",
+        [int_slider("batch_size", "batch size m", 1, problem.size, 1),
+         slider("lr", "step size α", 0.05, 0.9, 0.3, step=0.05),
+         int_slider("seed", "random seed", 0, 9, 0)],
+        setup, update, figsize=(8.0, 3.8),
+        alt="Left: elongated elliptical contour lines of a least-squares loss with the path of "
+            "mini-batch gradient descent from a blue start; small batches make a jittery path "
+            "that wanders around the minimum, large ones a smooth path onto it. Right: the "
+            "distance to the minimiser against the step on a log axis.")

@@ -137,3 +137,64 @@ def gradient_flow():
         alt="The norm of the weight gradient of each layer of a deep network on a log scale, "
             "layer 1 highlighted; lines that fall to the left show vanishing gradients, lines "
             "that rise to the left exploding ones.")
+
+
+# --- skip connections ---------------------------------------------------------------------
+
+RESIDUAL_DEPTHS = (5, 10, 20, 30)
+
+
+def residual_table():
+    """{(depth, activation, init, skip): norms}, with skip "on" or "off", for every combination
+    the residual demo offers: computed once, so a control only looks a profile up."""
+    from .. import practice
+
+    return {(d, a, i, s): practice.residual_gradient_norms(d, WIDTH, a, i, s == "on", BATCH)
+            for d in RESIDUAL_DEPTHS for a in ACTIVATIONS for i in ("small", "xavier", "he")
+            for s in ("off", "on")}
+
+
+@register
+def residual_flow():
+    """Per-layer gradient norms of the same deep network without and with skip connections."""
+    table = residual_table()
+
+    def setup(fig, p):
+        values = np.concatenate([v for k, v in table.items() if k[1] == p["activation"]])
+        ax = fig.subplots()
+        ax.set_yscale("log")
+        ax.set_xlim(0.3, max(RESIDUAL_DEPTHS) + 0.7)
+        low, high = np.log10(values.min()), np.log10(values.max())
+        ax.set_ylim(10.0 ** (low - 0.05 * (high - low)), 10.0 ** (high + 0.3 * (high - low)))
+        ax.set_xlabel(r"layer $j$  (the backward pass runs right to left)")
+        ax.set_ylabel(r"$\|\partial L / \partial \mathbf{W}^{(j-1,j)}\|$")
+        ax.axhline(1.0, color="0.5", linewidth=0.8)
+        plain, = ax.plot([], [], "-o", color=COLORS["vermillion"], markersize=4, animated=True,
+                         label="plain: $h^{(j)} = f(z^{(j)})$")
+        skip, = ax.plot([], [], "-s", color=COLORS["blue"], markersize=4, animated=True,
+                        label="with skips: $h^{(j)} = h^{(j-1)} + f(z^{(j)})$")
+        ax.legend(loc="lower right", fontsize=8)
+        info = ax.text(0.02, 0.97, "", transform=ax.transAxes, fontsize=8, va="top",
+                       animated=True, bbox={"facecolor": "white", "alpha": 0.85,
+                                            "edgecolor": "none"})
+        return {"plain": plain, "skip": skip, "info": info}
+
+    def update(state, p):
+        key = (p["depth"], p["activation"], p["init"])
+        plain, skip = table[key + ("off",)], table[key + ("on",)]
+        layers = np.arange(1, plain.size + 1)
+        state["plain"].set_data(layers, plain)
+        state["skip"].set_data(layers, skip)
+        state["info"].set_text(
+            f"{p['depth']} layers of {WIDTH}, {p['activation']}, {p['init']} init\n"
+            f"first / last layer: plain {plain[0] / plain[-1]:.1e}, with skips {skip[0] / skip[-1]:.1e}")
+
+    return Demo(
+        "Gradient norms with and without skip connections",
+        [menu("depth", "depth", RESIDUAL_DEPTHS, value=20, rebuild=False),
+         menu("activation", "activation", ACTIVATIONS),
+         menu("init", "initialisation", ["small", "xavier", "he"], value="xavier", rebuild=False)],
+        setup, update, figsize=(6.4, 4.0),
+        alt="The norm of the weight gradient of each layer of a deep network on a log scale, "
+            "for the plain network (vermillion circles) and the same weights with a skip "
+            "connection around every hidden layer (blue squares).")

@@ -136,9 +136,9 @@ def hessian_cost_explorer(sizes=None, seconds=None):
                 ax.axhline(value, color=color, linestyle=":", linewidth=1.2)
                 ax.text(grid[0], value, label, fontsize=7, color=color,
                         va="top" if k == 0 else "bottom")
-            ax.set_xlabel("parameters $n$")
-        memory.set_title("Hessian memory, $8n^2$ bytes")
-        time.set_title(rf"one solve, $\approx {sci_tex(per_cube)}\,n^3$ s")
+            ax.set_xlabel("parameters $P$")
+        memory.set_title("Hessian memory, $8P^2$ bytes")
+        time.set_title(rf"one solve, $\approx {sci_tex(per_cube)}\,P^3$ s")
         state = {}
         for name, ax in (("memory", memory), ("time", time)):
             state[name + "_line"] = ax.axvline(10.0, color=COLORS["black"], linewidth=1,
@@ -157,14 +157,14 @@ def hessian_cost_explorer(sizes=None, seconds=None):
         for name, value in (("memory", need), ("time", take)):
             state[name + "_line"].set_xdata([n, n])
             state[name + "_dot"].set_data([n], [value])
-        state["memory_info"].set_text(f"n = {n:.3g}\nHessian: {_bytes(need)}")
-        state["time_info"].set_text(f"n = {n:.3g}\none solve ≈ {_readable(take)}")
+        state["memory_info"].set_text(f"P = {n:.3g}\nHessian: {_bytes(need)}")
+        state["time_info"].set_text(f"P = {n:.3g}\none solve ≈ {_readable(take)}")
 
     return Demo(
         "What a Newton step costs",
-        [slider("log_n", "log₁₀ n (parameters)", 1.0, 9.0, 4.0, step=0.25)],
+        [slider("log_n", "log₁₀ P (parameters)", 1.0, 9.0, 4.0, step=0.25)],
         setup, update, figsize=(7.6, 3.4),
         alt="Two log-log plots against the number of parameters: the memory of the Hessian, "
-            "8 n squared bytes, crossing the size of a laptop's and a GPU's memory; and the "
+            "8 P squared bytes, crossing the size of a laptop's and a GPU's memory; and the "
             "time of one linear solve, measured up to two thousand parameters and extrapolated "
-            "as n cubed past a second, a day and a year.")
+            "as P cubed past a second, a day and a year.")

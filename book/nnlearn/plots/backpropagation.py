@@ -202,3 +202,65 @@ def digit_samples(images, labels, columns=10):
         ax.set_title(str(label), fontsize=10)
         ax.set_axis_off()
     return fig
+
+
+def _vector(v):
+    v = np.atleast_1d(np.asarray(v, dtype=float))
+    if v.ndim == 2:
+        return "[" + "; ".join(" ".join(f"{e:g}" for e in row) for row in v) + "]"
+    return "(" + ", ".join(f"{e:g}" for e in v) + ")" if v.size > 1 else f"{v[0]:g}"
+
+
+# where each node of practice.block_graph sits, and the operations between them
+GRAPH_LAYOUT = {"x": (0.0, 0.0), "W1": (0.9, 1.25), "b1": (0.9, -1.25), "z1": (2.4, 0.0),
+                "a1": (4.2, 0.0), "h1": (6.0, 0.0), "W2": (6.9, 1.25), "b2": (6.9, -1.25),
+                "y_hat": (8.4, 0.0), "L": (10.2, 0.0)}
+GRAPH_OPS = {"affine": (1.3, 0.0), "f": (3.3, 0.0), "+": (5.1, 0.0), "affine ": (7.3, 0.0),
+             "loss": (9.3, 0.0)}
+GRAPH_EDGES = [("x", "affine"), ("W1", "affine"), ("b1", "affine"), ("affine", "z1"),
+               ("z1", "f"), ("f", "a1"), ("a1", "+"), ("+", "h1"), ("h1", "affine "),
+               ("W2", "affine "), ("b2", "affine "), ("affine ", "y_hat"), ("y_hat", "loss"),
+               ("loss", "L")]
+GRAPH_NAMES = {"x": r"$\mathbf{x}$", "W1": r"$\mathbf{W}^{(0,1)}$", "b1": r"$\mathbf{b}^{(1)}$",
+               "z1": r"$\mathbf{z}^{(1)}$", "a1": r"$f(\mathbf{z}^{(1)})$", "h1": r"$\mathbf{h}^{(1)}$",
+               "W2": r"$\mathbf{W}^{(1,2)}$", "b2": r"$b^{(2)}$", "y_hat": r"$\hat y$", "L": "$L$"}
+
+
+@styled
+def computational_graph(graph, activation="ReLU", figsize=(11.0, 4.2)):
+    """The graph of one residual block (:func:`nnlearn.practice.block_graph`): values in
+    boxes with their forward value (black) and their gradient dL/d(value) (vermillion),
+    operations in circles, and the skip edge from x to the sum curving below."""
+    missing = [k for k in GRAPH_LAYOUT if k not in graph]
+    if missing:
+        raise ValueError(f"graph lacks the nodes {missing}: pass practice.block_graph(...)")
+    fig, ax = new_figure(figsize=figsize)
+    where = {**GRAPH_LAYOUT, **GRAPH_OPS}
+    arrow = {"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.1, "shrinkA": 22, "shrinkB": 22}
+    for start, end in GRAPH_EDGES:
+        ax.annotate("", xy=where[end], xytext=where[start], arrowprops=arrow)
+    ax.annotate("", xy=where["+"], xytext=where["x"],
+                arrowprops={**arrow, "color": COLORS["blue"], "linewidth": 1.6,
+                            "connectionstyle": "arc3,rad=0.38"})
+    ax.text(3.3, -1.2, "skip: x is used twice, so its gradient is a sum", color=COLORS["blue"],
+            fontsize=8, ha="center")
+    for name, (x, y) in GRAPH_OPS.items():
+        ax.scatter([x], [y], s=900, facecolors=COLORS["yellow"], edgecolors="black", zorder=3)
+        label = activation if name == "f" else name.strip()
+        ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=4)
+    box = {"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "0.3"}
+    for name, (x, y) in GRAPH_LAYOUT.items():
+        value, grad = graph[name]
+        ax.text(x, y, GRAPH_NAMES[name], ha="center", va="center", fontsize=10, bbox=box, zorder=4)
+        side = -1.0 if y < 0 else 1.0          # labels away from the main line
+        ax.text(x, y + side * 0.62, _vector(value), ha="center", va="center", fontsize=7.5,
+                zorder=4)
+        ax.text(x, y + side * 0.36, _vector(grad), ha="center", va="center", fontsize=7.5,
+                color=COLORS["vermillion"], fontweight="bold", zorder=4)
+    ax.text(10.7, 1.95, "black: forward value", fontsize=8, ha="right")
+    ax.text(10.7, 1.7, r"vermillion: gradient $\partial L/\partial(\cdot)$", fontsize=8,
+            ha="right", color=COLORS["vermillion"])
+    ax.set_xlim(-0.6, 10.8)
+    ax.set_ylim(-2.0, 2.25)
+    ax.set_axis_off()
+    return fig

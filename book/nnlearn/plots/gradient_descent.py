@@ -234,3 +234,89 @@ def _cell(value, digits):
     if value == 0 or 10 ** -digits <= abs(value) < 1e5:
         return f"{value:.{digits}f}"
     return f"{value:.{digits - 1}e}"
+
+
+# --- what practitioners use next: momentum, Adam, schedules, mini-batches -----------------
+
+def label_thetas(ax, left=True):
+    """Axis labels theta_1, theta_2 for a surface drawn by :func:`draw_surface`."""
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$" if left else "")
+
+
+def optimizer_runs(surface, steps, lr, beta, adam_lr):
+    """{name: Trajectory} for gradient descent, the heavy ball and Adam from the surface's start."""
+    from .. import optim
+
+    start = surface.start
+    return {
+        "gradient descent": optim.gradient_descent(surface.grad, start, lr, steps, f=surface.f),
+        "momentum": optim.momentum(surface.grad, start, lr, beta, steps, f=surface.f),
+        "Adam": optim.adam(surface.grad, start, adam_lr, steps, f=surface.f),
+    }
+
+
+@styled
+def optimizer_paths(surfaces, steps, lr, beta, adam_lr):
+    """One row per surface, one column per method (gradient descent, momentum, Adam): the
+    same start, step size and number of steps; each title gives the loss at the end."""
+    surfaces = list(surfaces)
+    if not surfaces:
+        raise ValueError("surfaces must list at least one surface; got an empty list")
+    fig, axes = new_figure(figsize=(9.0, 3.1 * len(surfaces)), nrows=len(surfaces), ncols=3,
+                           squeeze=False)
+    for row, surface in zip(axes, surfaces):
+        runs = optimizer_runs(surface, steps, lr, beta, adam_lr)
+        for ax, (name, run) in zip(row, runs.items()):
+            draw_surface(ax, surface, count=10)
+            draw_path(ax, run.x)
+            label_thetas(ax, left=ax is row[0])
+            ax.set_title(f"{name}\n$L_{{{run.steps}}}$ = {_short(run.loss[-1])}", fontsize=10)
+    return fig
+
+
+SCHEDULE_COLORS = {"constant": COLORS["black"], "step decay": COLORS["orange"],
+                   "cosine": COLORS["blue"], "1/t": COLORS["green"]}
+
+
+def schedules(lr, steps):
+    """The four schedules the chapter compares, {name: rates}, all starting at ``lr``."""
+    from .. import optim
+
+    return {"constant": optim.constant_schedule(lr, steps),
+            "step decay": optim.step_decay(lr, steps, every=max(steps // 4, 1), drop=0.3),
+            "cosine": optim.cosine_schedule(lr, steps),
+            "1/t": optim.inverse_time(lr, steps, decay=20.0 / steps)}
+
+
+def schedule_runs(problem, start, lr, steps, batch_size, seed=0):
+    """{name: Trajectory} of mini-batch SGD on ``problem`` (a LineFit) under each schedule,
+    with the same batches (same seed) for all of them."""
+    from .. import optim
+
+    return {name: optim.sgd(problem.batch_grad, problem.size, start, rates, steps, batch_size,
+                            seed=seed, f=problem.f)
+            for name, rates in schedules(lr, steps).items()}
+
+
+@styled
+def schedule_comparison(problem, start, lr, steps, batch_size, seed=0):
+    """Left: alpha_t for each schedule; right: the distance to the minimiser of mini-batch SGD
+    under each schedule, with the same batches, on a log axis."""
+    fig, (left, right) = new_figure(figsize=(9.0, 3.6), ncols=2)
+    best = problem.minimiser()
+    t = np.arange(steps)
+    for name, rates in schedules(lr, steps).items():
+        left.plot(t, rates, color=SCHEDULE_COLORS[name], label=name)
+    for name, run in schedule_runs(problem, start, lr, steps, batch_size, seed).items():
+        right.semilogy(np.arange(run.steps + 1), np.linalg.norm(run.x - best, axis=1),
+                       color=SCHEDULE_COLORS[name], linewidth=1, label=name)
+    left.set_xlabel("step $t$")
+    left.set_ylabel(r"step size $\alpha_t$")
+    left.set_title("the schedules")
+    left.legend(fontsize=8)
+    right.set_xlabel("step $t$")
+    right.set_ylabel(r"distance to the minimiser $\|\theta^{(t)} - \theta^\star\|$")
+    right.set_title(f"mini-batch SGD, batch size $m = {batch_size}$")
+    right.legend(fontsize=8, loc="lower left")
+    return fig

@@ -190,3 +190,66 @@ def gradient_norm_profiles(profiles, title=None, figsize=(6.8, 3.8)):
         ax.set_title(title)
     ax.legend(fontsize=8, loc="best")
     return fig
+
+
+def clipping_progress(runs, max_norm=None, figsize=(8.4, 3.4)):
+    """Loss (left) and global gradient norm before clipping (right) against the step.
+
+    ``runs`` maps a label to a history of :func:`nnlearn.practice.descend` (arrays
+    "loss" and "grad_norm"). A run that blew up ends with a cross at its last finite value.
+    """
+    if not runs:
+        raise ValueError("clipping_progress needs at least one run; got none")
+    fig, (left, right) = new_figure(figsize=figsize, ncols=2)
+    styles = ["-", "--"]
+    ceiling = 1e4             # a run that blows up leaves the plot here, marked with a cross
+    for k, ((label, history), color) in enumerate(zip(runs.items(), CYCLE)):
+        for ax, key in [(left, "loss"), (right, "grad_norm")]:
+            values = np.asarray(history[key], dtype=float)
+            bad = ~(np.isfinite(values) & (values < ceiling))
+            end = int(np.argmax(bad)) if bad.any() else values.size
+            t = np.arange(end + 1 if bad.any() else end)
+            shown = np.append(values[:end], ceiling) if bad.any() else values
+            ax.semilogy(t, shown, styles[k % 2], color=color, label=label, linewidth=1.3)
+            if bad.any():
+                ax.plot(t[-1], ceiling, "X", color=color, markersize=9, markeredgecolor="black",
+                        clip_on=False)
+    for ax in (left, right):
+        ax.set_ylim(top=ceiling)
+    if max_norm is not None:
+        right.axhline(max_norm, color="0.4", linestyle=":", linewidth=1.0)
+        right.text(0.02, max_norm, f"clipping threshold {max_norm:g}",
+                   transform=right.get_yaxis_transform(), ha="left", va="bottom", fontsize=8,
+                   color="0.3")
+    left.set_title("training loss $L$")
+    right.set_title(r"gradient norm $\|\nabla L\|$ (before clipping)")
+    for ax in (left, right):
+        ax.set_xlabel("step $t$")
+    left.legend(fontsize=8)
+    return fig
+
+
+def symmetry_fits(runs, X, Y, figsize=(9.6, 3.3)):
+    """For each start, the hidden units' outputs h_k(x) (thin lines) and the network's
+    output (thick) after training, against the data.
+
+    ``runs`` maps a label to ``(W, b, history)`` of a 1-n-1 tanh network
+    (:func:`nnlearn.practice.symmetry_runs`).
+    """
+    if not runs:
+        raise ValueError("symmetry_fits needs at least one run; got none")
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    fig, axes = new_figure(figsize=figsize, ncols=len(runs), squeeze=False, sharey=True)
+    x = X[:, 0]
+    for ax, (label, (W, b, history)) in zip(axes[0], runs.items()):
+        H = np.tanh(X @ W[1] + b[1])
+        for k in range(H.shape[1]):
+            ax.plot(x, H[:, k], color=CYCLE[k % len(CYCLE)], linewidth=1.0, alpha=0.8,
+                    label="hidden units $h_k(x)$" if k == 0 else None)
+        ax.plot(x, Y[:, 0], "o", color="0.6", markersize=2.5, label="data $y = \\sin x$")
+        ax.plot(x, (H @ W[2] + b[2])[:, 0], color=COLORS["black"], linewidth=2.4,
+                label="network output")
+        ax.set_title(f"{label}: final $L$ = {history['loss'][-1]:.3g}", fontsize=10)
+        ax.set_xlabel("$x$")
+    axes[0, 0].legend(fontsize=7, loc="upper left")
+    return fig

@@ -1,5 +1,5 @@
 # Mistake: a "stable" sigmoid through np.where, which evaluates both branches everywhere.
-# Loses: test_sigmoid_stable, test_sigmoid_prime
+# Loses: test_sigmoid_stable
 # Message: gave a warning
 def sigmoid(z):
     z = np.asarray(z, dtype=float)
