@@ -5,10 +5,10 @@ solution, the blank release, and one submission per known mistake (the reference
 with one cell rewritten) are handed in and autograded by nbgrader. Then:
 
 * the reference scores full marks on every autograded cell, the blank scores 0;
-* every mistake loses points, in the test cells its file names, and the failing
-  cell's message contains the phrase the file names (so the student is told
-  what is wrong, in their terms); an honest variant (``Loses: nothing``, such as a
-  correct function that warns) keeps full marks;
+* every mistake loses points in exactly the test cells its file names (all of
+  them, and no others), and the failing cell's message contains the phrase the
+  file names (so the student is told what is wrong, in their terms); an honest
+  variant (``Loses: nothing``, such as a correct function that warns) keeps full marks;
 * the corpus covers the backpropagation mistakes the course cares most about.
 """
 
@@ -136,6 +136,12 @@ def problems_with(course, mistake):
             problems.append(f"{mistake.name}: there is no test cell {cell}")
         elif scores[cell][0] >= scores[cell][1]:
             problems.append(f"{mistake.name} ({mistake.what}) keeps full marks in {cell}")
+    # exactly those: a mistake costs the points of the cells it names, and no others
+    extra = sorted(cell for cell, (got, top) in scores.items()
+                   if got is not None and got < top and cell not in mistake.loses)
+    if extra:
+        problems.append(f"{mistake.name} ({mistake.what}) also loses points in {extra}: "
+                        "list them under '# Loses:' if they should, or make the tests fairer")
     errors = "\n".join(course.error_text(mistake.student, mistake.assignment, cell)
                        for cell in mistake.loses if cell in scores)
     for phrase in mistake.messages:

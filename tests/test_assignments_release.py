@@ -158,3 +158,13 @@ def test_validator_fails_the_blank_release(name, venv_first):
     passed = validate(EXERCISES / name / f"{name}.ipynb", invert=True)
     assert "passed" not in passed, f"exercises/{name}: test cells pass on the blank release: {passed}"
     assert "changed" not in passed and "type_changed" not in passed, passed
+
+
+def test_the_students_page_states_the_points_of_every_assignment():
+    """book/for-students.md lists each assignment with its points: the notebooks' totals."""
+    page = (SOLUTIONS.parent / "book" / "for-students.md").read_text(encoding="utf-8")
+    listed = {name: int(pts) for name, pts in re.findall(r"^\| `(\w+)` \| [^|]* \| (\d+) \|", page, re.M)}
+    assert set(listed) == set(ASSIGNMENTS), f"book/for-students.md lists {sorted(listed)}"
+    wrong = {name: (listed[name], points(source_nb(name))) for name in ASSIGNMENTS
+             if listed[name] != points(source_nb(name))}
+    assert not wrong, f"book/for-students.md states points that differ from the notebooks (page, notebook): {wrong}"

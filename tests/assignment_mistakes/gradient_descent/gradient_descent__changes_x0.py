@@ -1,5 +1,5 @@
 # Mistake: updates x0 itself in place.
-# Loses: test_gradient_descent_robust
+# Loses: test_gradient_descent_robust, test_gradient_descent
 # Message: gradient_descent changed x0
 def gradient_descent(grad, x0, lr, steps):
     x = x0

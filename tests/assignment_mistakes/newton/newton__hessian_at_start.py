@@ -1,5 +1,5 @@
 # Mistake: keeps the Hessian of the starting point for every step.
-# Loses: test_newton
+# Loses: test_newton, test_rosenbrock
 # Message: newton is wrong on Rosenbrock
 def newton(grad, hess, x0, steps):
     x = np.array(x0, dtype=float)

@@ -1,5 +1,5 @@
 # Mistake: counts rows (x_0 is row 1) instead of steps, one too many.
-# Loses: test_quadratic
+# Loses: test_quadratic, test_rosenbrock
 minimum = np.array([0.6, -0.8])
 
 
