@@ -188,7 +188,7 @@ def relative_error(a, b):
 
 
 def random_network(sizes, seed=0):
-    """Weights W[1..L] and biases b[1..L] for layer sizes [n_0, n_1, ..., n_L]:
+    """Weights W[1..N] and biases b[1..N] for layer sizes [n_0, n_1, ..., n_N]:
     W[j] has shape (n_{j-1}, n_j) and variance 1 / n_{j-1}; b[j] is small and random."""
     rng = np.random.default_rng(seed)
     W = {j: rng.normal(0.0, 1.0 / np.sqrt(sizes[j - 1]), (sizes[j - 1], sizes[j]))
