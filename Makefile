@@ -68,7 +68,7 @@ $(SITE_STAMP): $(SITE_INPUTS) $(STAMP)
 
 # Lint first (seconds), then the site (the suite checks the pages it produced), then every test.
 test: $(STAMP) lint $(SITE_STAMP) site-pdf
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadgroup --durations=20
 
 # The fast loop while writing code: everything that needs neither the built site nor minutes.
 unit: $(STAMP)

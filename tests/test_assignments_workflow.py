@@ -55,7 +55,10 @@ def secrets_of(assignment):
         visible, hidden = split_hidden(cell.source)
         secret += hidden
         public |= {normalise(line) for line in visible}
-    return sorted({normalise(s) for s in secret if len(s.strip()) > 30} - public)
+    # A hidden line that is part of a public one (the visible `def` of a helper the hidden
+    # part calls, a reference solution line that a hidden oracle repeats) is not a secret.
+    return sorted(s for s in {normalise(s) for s in secret if len(s.strip()) > 30}
+                  if not any(s in line for line in public))
 
 
 def grade_by_hand(course, assignment, student, fraction):
