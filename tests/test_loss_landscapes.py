@@ -89,9 +89,9 @@ def test_batchnorm_network_gradients_match_finite_differences(rng, hidden):
             numeric = numerical_gradient(lambda v: loss_with(group, j, v), values[j])
             assert relative_error(grads[j], numeric) < 1e-7, f"d{group}[{j}] ({hidden})"
     # the output bias matters; the biases of normalised layers are cancelled by the mean
-    L = len(W)
-    assert relative_error(db[L], numerical_gradient(lambda v: loss_with("b", L, v), b[L])) < 1e-7
-    for j in range(1, L):
+    N = len(W)
+    assert relative_error(db[N], numerical_gradient(lambda v: loss_with("b", N, v), b[N])) < 1e-7
+    for j in range(1, N):
         np.testing.assert_allclose(db[j], 0.0, atol=1e-12)
         np.testing.assert_allclose(numerical_gradient(lambda v: loss_with("b", j, v), b[j]), 0.0,
                                    atol=1e-8)

@@ -110,17 +110,17 @@ def batchnorm_backward(dU, cache):
 
 
 def bn_params(W):
-    """gamma = 1 and beta = 0 for every hidden layer 1..L-1 (the identity transform)."""
-    L = len(W)
-    return ({j: np.ones(W[j].shape[1]) for j in range(1, L)},
-            {j: np.zeros(W[j].shape[1]) for j in range(1, L)})
+    """gamma = 1 and beta = 0 for every hidden layer 1..N-1 (the identity transform)."""
+    N = len(W)
+    return ({j: np.ones(W[j].shape[1]) for j in range(1, N)},
+            {j: np.zeros(W[j].shape[1]) for j in range(1, N)})
 
 
 def forward_bn(X, W, b, gamma, beta, hidden="relu"):
     """Forward pass with batch normalisation between every hidden affine map and its activation.
 
-    Z[j] = H[j-1] @ W[j] + b[j];  U[j] = BN(Z[j]);  H[j] = f(U[j]) for j < L, and
-    an identity output layer H[L] = Z[L]. Returns (Z, U, H, caches).
+    Z[j] = H[j-1] @ W[j] + b[j];  U[j] = BN(Z[j]);  H[j] = f(U[j]) for j < N, and
+    an identity output layer H[N] = Z[N]. Returns (Z, U, H, caches).
     """
     network.check_params(W, b)
     X = np.asarray(X, dtype=float)
@@ -144,7 +144,7 @@ def backward_bn(Y, Z, U, H, caches, W, hidden="relu"):
     (beta takes over its role).
     """
     phi = activations.get(hidden)
-    delta = np.asarray(losses.mse_grad(Y, H[len(W)]))      # dL/dZ[L], identity output
+    delta = np.asarray(losses.mse_grad(Y, H[len(W)]))      # dL/dZ[N], identity output
     dgamma, dbeta = {}, {}
 
     def through(j, dH):                                    # dL/dH[j] -> dL/dZ[j], through f and BN
@@ -156,11 +156,11 @@ def backward_bn(Y, Z, U, H, caches, W, hidden="relu"):
 
 
 def loss_and_grads_bn(X, Y, W, b, gamma, beta, hidden="relu"):
-    """(loss, H[L], dW, db, dgamma, dbeta) for the batch-normalised network."""
+    """(loss, H[N], dW, db, dgamma, dbeta) for the batch-normalised network."""
     Z, U, H, caches = forward_bn(X, W, b, gamma, beta, hidden)
-    L = len(W)
-    loss = losses.mse(Y, H[L])
-    return (loss, H[L]) + backward_bn(Y, Z, U, H, caches, W, hidden)
+    N = len(W)
+    loss = losses.mse(Y, H[N])
+    return (loss, H[N]) + backward_bn(Y, Z, U, H, caches, W, hidden)
 
 
 # --- saddles outnumber minima --------------------------------------------------------

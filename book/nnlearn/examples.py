@@ -11,7 +11,7 @@ set of numbers for each.
 * :func:`digits_history`: chapter 6's training run on the handwritten digits, recorded
   epoch by epoch as a :class:`History` (:data:`DIGITS_RUN` holds the chapter's settings).
 
-An example is a dict: input ``x``, target ``y``, parameters ``W`` and ``b`` (keys 1..L) and
+An example is a dict: input ``x``, target ``y``, parameters ``W`` and ``b`` (keys 1..N) and
 the network's :class:`~nnlearn.network.Spec` under ``spec``.
 """
 

@@ -1,6 +1,6 @@
 """A fully connected network in the notes' notation, forward and backward.
 
-Parameters live in dicts keyed by layer, 1..L, so that code reads like the maths:
+Parameters live in dicts keyed by layer, 1..N, so that code reads like the maths:
 
 * ``W[j]`` is W^(j-1,j), shape ``(n[j-1], n[j])``: column k holds the weights of
   neuron k of layer j;
@@ -62,7 +62,7 @@ def _spec(spec):
 # --- initialisation -----------------------------------------------------------
 
 def init_params(sizes, rng, scheme="xavier", scale=0.1):
-    """Weights W[1..L] and zero biases b[1..L] for layer sizes n_0, ..., n_L.
+    """Weights W[1..N] and zero biases b[1..N] for layer sizes n_0, ..., n_N.
 
     ``rng`` is a ``numpy.random.Generator`` so that every run is reproducible.
     Schemes (n_in = n[j-1], n_out = n[j]):
@@ -102,16 +102,16 @@ def init_params(sizes, rng, scheme="xavier", scale=0.1):
 
 
 def layer_sizes(W):
-    """[n_0, n_1, ..., n_L] read off the weight shapes, after checking they chain."""
+    """[n_0, n_1, ..., n_N] read off the weight shapes, after checking they chain."""
     check_params(W)
     return [W[1].shape[0]] + [W[j].shape[1] for j in range(1, len(W) + 1)]
 
 
 def check_params(W, b=None):
-    """Raise ValueError unless W (and b) are dicts keyed 1..L with chaining shapes."""
+    """Raise ValueError unless W (and b) are dicts keyed 1..N with chaining shapes."""
     if not isinstance(W, dict) or sorted(W) != list(range(1, len(W) + 1)) or not W:
         keys = sorted(W) if isinstance(W, dict) else type(W).__name__
-        raise ValueError(f"W must be a dict keyed 1..L (W[j] is W^(j-1,j)); got keys {keys}")
+        raise ValueError(f"W must be a dict keyed 1..N (W[j] is W^(j-1,j)); got keys {keys}")
     for j in range(1, len(W) + 1):
         if np.ndim(W[j]) != 2:
             raise ValueError(f"W[{j}] must be a matrix (n_{j-1}, n_{j}); got shape {np.shape(W[j])}")
@@ -138,17 +138,17 @@ def _apply_output(z, output):
 # --- the two loops --------------------------------------------------------------------
 
 def layer_loop(x, W, b, hidden, output, between=None):
-    """z[j] = h[j-1] @ W[j] + b[j] and h[j] = hidden(z[j]) for j < L, h[L] = output(z[L]).
+    """z[j] = h[j-1] @ W[j] + b[j] and h[j] = hidden(z[j]) for j < N, h[N] = output(z[N]).
 
     ``hidden`` and ``output`` are functions of an array. ``between(j, z[j])``, if given,
     transforms a hidden pre-activation before ``hidden`` sees it (batch normalisation
     does). Returns the dicts (z, h), h[0] = x.
     """
-    L = len(W)
+    N = len(W)
     z, h = {}, {0: x}
-    for j in range(1, L + 1):
+    for j in range(1, N + 1):
         z[j] = h[j - 1] @ W[j] + b[j]          # = W[j].T @ h[j-1] + b[j] for one example
-        if j == L:
+        if j == N:
             h[j] = output(z[j])
         else:
             h[j] = hidden(z[j] if between is None else between(j, z[j]))
@@ -156,7 +156,7 @@ def layer_loop(x, W, b, hidden, output, between=None):
 
 
 def backprop(delta, h, W, through):
-    """From delta[L] = dL/dz[L] down to layer 1: the gradients (dW, db).
+    """From delta[N] = dL/dz[N] down to layer 1: the gradients (dW, db).
 
     ``through(j, g)`` turns g = dL/dh[j] into delta[j] = dL/dz[j] (for a plain layer,
     g * f'(z[j])). ``delta`` is (n_L,) for one example or (m, n_L) for a batch.
@@ -179,7 +179,7 @@ def backprop(delta, h, W, through):
 # --- forward and backward -------------------------------------------------------
 
 def forward(x, W, b, spec=DEFAULT):
-    """The forward pass: dicts z (keys 1..L) and h (keys 0..L, h[0] = x).
+    """The forward pass: dicts z (keys 1..N) and h (keys 0..N, h[0] = x).
 
     ``x`` is one example of shape (n_0,) or a batch of shape (m, n_0).
     """
@@ -195,7 +195,7 @@ def forward(x, W, b, spec=DEFAULT):
 
 
 def output_delta(y, z_L, h_L, spec=DEFAULT):
-    """delta[L] = dL/dz[L], for the output layer and loss chosen."""
+    """delta[N] = dL/dz[N], for the output layer and loss chosen."""
     output, loss = _spec(spec).output, spec.loss
     if output == "softmax" and loss == "cross_entropy":
         return losses.softmax_cross_entropy_grad(y, z_L)   # = (y_hat - y) / m, stable
@@ -209,10 +209,10 @@ def output_delta(y, z_L, h_L, spec=DEFAULT):
 def backward(y, z, h, W, spec=DEFAULT):
     """Gradients (dW, db) of the loss, dicts with the keys and shapes of W and b."""
     phi = activations.get(_spec(spec).hidden)
-    L = len(W)
-    delta = output_delta(y, z[L], h[L], spec)
-    if np.shape(delta) != np.shape(z[L]):
-        raise ValueError(f"y must have shape {np.shape(z[L])} like the output; got {np.shape(y)}")
+    N = len(W)
+    delta = output_delta(y, z[N], h[N], spec)
+    if np.shape(delta) != np.shape(z[N]):
+        raise ValueError(f"y must have shape {np.shape(z[N])} like the output; got {np.shape(y)}")
     return backprop(delta, h, W, lambda j, g: g * phi.df(z[j]))
 
 
@@ -226,9 +226,9 @@ def loss_value(y, h_L, z_L, spec=DEFAULT):
 def loss_and_grads(x, y, W, b, spec=DEFAULT):
     """(loss, dW, db) for one example or a batch: a forward then a backward pass."""
     z, h = forward(x, W, b, spec)
-    L = len(W)
+    N = len(W)
     dW, db = backward(y, z, h, W, spec)
-    return loss_value(y, h[L], z[L], spec), dW, db
+    return loss_value(y, h[N], z[N], spec), dW, db
 
 
 # --- flattening, for gradient checks and second-order methods ----------------------
@@ -259,12 +259,12 @@ def flat_loss(x, y, sizes, spec=DEFAULT):
     parameters in one vector (the order of :func:`flatten`), which is the form
     :func:`nnlearn.gradcheck.numerical_gradient` needs."""
     sizes = [int(n) for n in sizes]
-    L = len(sizes) - 1
+    N = len(sizes) - 1
 
     def loss_of(theta):
         W, b = unflatten(theta, sizes)
         z, h = forward(x, W, b, spec)
-        return loss_value(y, h[L], z[L], spec)
+        return loss_value(y, h[N], z[N], spec)
 
     return loss_of
 
@@ -300,7 +300,7 @@ def train(X, Y, W, b, lr, epochs, rng, batch_size=32, spec=DEFAULT, X_test=None,
 
 
 def predict(X, W, b, spec=DEFAULT):
-    """The network output h[L] for X."""
+    """The network output h[N] for X."""
     _, h = forward(X, W, b, spec)
     return h[len(W)]
 

@@ -33,16 +33,16 @@ def _vector(v):
     return "(" + ", ".join(f"{x:.4f}" for x in np.ravel(v)) + ")"
 
 
-def _step_text(step, L, example, z, h, dW, db, loss):
+def _step_text(step, N, example, z, h, dW, db, loss):
     """What the step computed, in words and numbers (HTML)."""
     if step == 0:
         return (f"<p><b>Forward pass.</b> Each layer computes z = Wᵀh + b, then h = f(z). "
-                f"The prediction is ŷ = {_vector(h[L])}, the target y = {_vector(example['y'])}, "
+                f"The prediction is ŷ = {_vector(h[N])}, the target y = {_vector(example['y'])}, "
                 f"and the loss L = {loss:.4f}.</p>")
-    j = L - step + 1
+    j = N - step + 1
     if j < 1:
         return "<p><b>Done.</b> Every layer has its δ and every weight its gradient.</p>"
-    if j == L:
+    if j == N:
         how = ("δ<sup>(N)</sup> = ŷ − y (cross-entropy after softmax)"
                if example["spec"].loss == "cross_entropy" else
                "δ<sup>(N)</sup> = ŷ − y (MSE after an identity output)")
@@ -68,12 +68,12 @@ def backward_steps():
 
     def update(state, p):
         z, h, dW, db, loss = state["passes"]
-        L = len(dW)
-        done = [j for j in range(L, 0, -1) if L - j + 1 <= p["step"]]
+        N = len(dW)
+        done = [j for j in range(N, 0, -1) if N - j + 1 <= p["step"]]
         paint_pass(state["art"], h, z, state["example"]["W"], db, dW, known=done)
         if p["step"] == 0:
             words = f"forward pass: loss L = {loss:.4f}"
-        elif done and p["step"] <= L:
+        elif done and p["step"] <= N:
             words = f"backward step {p['step']}: δ of layer {min(done)} and the gradients into it"
         else:
             words = "backward pass complete"

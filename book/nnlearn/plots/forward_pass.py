@@ -51,7 +51,7 @@ def network_diagram(sizes=(3, 4, 4, 2)):
     fig, ax = new_figure(figsize=(8.0, 4.4))
     nodes, edges = draw_network(ax, sizes)
     at = layer_positions(sizes)
-    L = len(sizes) - 1
+    N = len(sizes) - 1
     top = max(y for (_, y) in at.values()) + 0.75
     bottom = -top
     for (j, i, k), line in edges.items():     # column 0 of W^(0,1): the weights of neuron 1
@@ -61,10 +61,10 @@ def network_diagram(sizes=(3, 4, 4, 2)):
     for j, n in enumerate(sizes):
         x = at[(j, 0)][0]
         name = r"$\mathbf{h}^{(0)} = \mathbf{x}$" if j == 0 else (
-            rf"$\mathbf{{h}}^{{({j})}} = \hat{{\mathbf{{y}}}}$" if j == L else rf"$\mathbf{{h}}^{{({j})}}$")
+            rf"$\mathbf{{h}}^{{({j})}} = \hat{{\mathbf{{y}}}}$" if j == N else rf"$\mathbf{{h}}^{{({j})}}$")
         ax.text(x, top, name, ha="center", va="bottom", fontsize=11)
         ax.text(x, top - 0.05, f"$n_{j} = {n}$", ha="center", va="top", fontsize=9, color="0.35")
-        role = "input" if j == 0 else ("output" if j == L else "hidden")
+        role = "input" if j == 0 else ("output" if j == N else "hidden")
         ax.text(x, bottom - 0.45, f"layer {j} ({role})", ha="center", va="top", fontsize=9)
         if j > 0:
             ax.text(x, bottom, rf"$\mathbf{{b}}^{{({j})}} \in \mathbb{{R}}^{{{n}}}$",
@@ -78,7 +78,7 @@ def network_diagram(sizes=(3, 4, 4, 2)):
                 xy=(x0 + 0.35 * (x1 - x0), y0 + 0.35 * (y1 - y0)), xytext=(-0.45, y0 + 0.6),
                 fontsize=9, color=COLORS["vermillion"], ha="right", va="center",
                 arrowprops=dict(arrowstyle="->", color=COLORS["vermillion"]))
-    ax.set_xlim(-2.4, at[(L, 0)][0] + 0.8)
+    ax.set_xlim(-2.4, at[(N, 0)][0] + 0.8)
     ax.set_ylim(bottom - 0.95, top + 0.55)
     return fig
 
