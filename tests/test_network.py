@@ -127,7 +127,7 @@ def test_flatten_round_trip(rng):
     (lambda W, b, rng: network.forward(np.zeros(4), W, b), r"x must have shape \(3,\).*got \(4,\)"),
     (lambda W, b, rng: network.forward(np.zeros(3), {1: W[1], 2: W[1]}, b), r"W\[2\] has shape \(3, 4\)"),
     (lambda W, b, rng: network.forward(np.zeros(3), W, {1: b[1], 2: np.zeros(3)}), r"b\[2\] must have shape \(2,\)"),
-    (lambda W, b, rng: network.forward(np.zeros(3), [W[1], W[2]], b), r"W must be a dict keyed 1..L"),
+    (lambda W, b, rng: network.forward(np.zeros(3), [W[1], W[2]], b), r"W must be a dict keyed 1..N"),
     (lambda W, b, rng: network.forward(np.zeros(3), W, b, network.Spec(hidden="relux")), r"unknown activation 'relux'"),
     (lambda W, b, rng: network.forward(np.zeros(3), W, b, network.Spec(output="relu")), r"unknown output layer 'relu'"),
     (lambda W, b, rng: network.init_params([3, 4], rng, scheme="glorot"), r"unknown initialisation 'glorot'"),
