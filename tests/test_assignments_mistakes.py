@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from assignment_helpers import ASSIGNMENTS, Course, auto_total, student_copy
+from grading_helpers import namespaces_available
 
 CORPUS = Path(__file__).resolve().parent / "assignment_mistakes"
 
@@ -151,6 +152,9 @@ def problems_with(course, mistake):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(namespaces_available(),
+                    reason="tests/test_grading_stock.py grades these same notebooks with stock nbgrader "
+                           "and checks these expectations there (once per suite, not twice)")
 @pytest.mark.parametrize("assignment,mistakes,first", list(rounds()))
 def test_autograder_rewards_the_reference_and_catches_every_mistake(assignment, mistakes, first, tmp_path):
     course = grade_round(tmp_path, assignment, mistakes, with_reference=first)
