@@ -1,0 +1,485 @@
+"""One term of the course, driven as book/for-instructors.md says, in a temporary course.
+
+Three assignments (gradient_descent, newton and reflection: the cheap ones to grade;
+newton and reflection have written answers graded by hand), a class list of 30
+students with their Canvas ids, due dates (newton's passed 14 hours before anyone
+handed in, and one student has an extension). A few students work on a shared
+machine: each has a uid of their own and hands in through nbgrader's exchange; a
+stray, not on the class list, hands in that way too. The others' notebooks come in a
+Canvas "Download Submissions" zip (one student with two attempts). Among them: the
+reference solution, the blank release, a part done, the known mistakes of
+tests/assignment_mistakes/ (one of them made by many), and students who hand in
+nothing.
+
+Every step is the real command, run as a subprocess: ``nbgrader db student import``,
+``generate_assignment``, ``db assignment add --duedate``, ``release_assignment``,
+the students' ``fetch_assignment`` / ``submit`` / ``fetch_feedback`` under their own
+uid, ``collect``, ``zip_collect``, ``python -m autograder.grade``, hand grading
+through nbgrader's Gradebook API (what the formgrader does), a hidden test fixed and
+that assignment graded again, the feedback, the class report and the Canvas export.
+
+One module-scoped fixture runs the term; each test below checks one thing about it,
+so that a failure names what broke.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import resource
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from assignment_helpers import BIN, COURSE_ID, SOLUTIONS, cells_by_id, nbgrader_meta, read_nb, student_copy
+from grading_helpers import GradingCourse, namespaces_available
+from test_assignments_mistakes import MISTAKES
+from test_assignments_workflow import html_text, secrets_of
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not SOLUTIONS.is_dir(), reason="solutions/ is not in this tree (the public side)"),
+    pytest.mark.skipif(not namespaces_available(),
+                       reason="a term is graded in the sandbox, and the students' uids need root"),
+]
+
+ASSIGNMENTS = ["gradient_descent", "newton", "reflection"]
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+DUE = {"gradient_descent": NOW + timedelta(days=2),
+       "newton": NOW - timedelta(hours=14),         # everyone through the exchange is 14 h late
+       "reflection": NOW + timedelta(days=9)}
+EXTENSION_DAYS = 1
+
+FIRST = ("Ada Ben Cleo Dev Eli Fay Gus Hana Ivo Jun Kai Lea Mo Nia Oto Pia Quin Ray Sol Tam "
+         "Uma Vic Wen Xia Yul Zoe Abe Bea Cal Dot").split()
+LAST = ("Lovelace Okafor Nakamura Patel Rossi Dubois Silva Kim Novak Haddad Berg Costa Mensah Ivanova Lopez "
+        "Moreau Fischer Tanaka Singh Kowalski Adeyemi Olsen Chen Murphy Garcia Nguyen Weber Sato Ali Brown").split()
+CLASS = [f"s{k:02d}" for k in range(1, 31)]
+STRAY = "zed"                         # hands in, through the exchange, but is on no class list
+CANVAS_PLUGIN = (SOLUTIONS.parent / "autograder" / "canvas_collect.py").is_file()    # TODO(termtest): drop
+CANVAS_ID = {s: str(41000 + 7 * k) for k, s in enumerate(CLASS)}
+UIDS = {"s01": 2601, "s02": 2602, "s03": 2603, "s04": 2604, STRAY: 2699}   # the exchange students
+
+
+@dataclass
+class Work:
+    """What one student hands in for one assignment, and how."""
+    make: str                     # "reference" | "blank" | "partial" | a mistake's name
+    via: str = "canvas"           # "exchange" | "canvas"
+    attempts: tuple = ()          # earlier Canvas attempts (their `make`), the last file is `make`
+
+
+def mistakes_of(assignment):
+    return [m for m in MISTAKES if m.assignment == assignment and not m.honest]
+
+
+# The most common mistake of the term: the 1/2 of the MSE left out, or a mean taken; one message
+# ("half the sum of squares") for both, made by eight students.
+COMMON = {"s02": "mse__no_half", "s05": "mse__no_half", "s06": "mse__no_half", "s07": "mse__no_half",
+          "s08": "mse__no_half", "s09": "mse__no_half", "s10": "mse__mean", "s11": "mse__mean"}
+COMMON_MESSAGE = "half the sum of squares"
+PARTIAL = {"newton": ("newton_step", "newton"),
+           "reflection": ("shape_fix", "q1_curves", "q2_shapes", "curves_answers")}
+
+
+def cast():
+    """{assignment: {student: Work}}: who hands in what, and how."""
+    term = {}
+    # gradient_descent: due in two days; everyone but s30 hands in
+    gd = {"s01": Work("reference", "exchange"), "s02": Work(COMMON["s02"], "exchange"),
+          STRAY: Work("reference", "exchange"), "s17": Work("blank"),
+          "s18": Work("reference", attempts=("blank",) if CANVAS_PLUGIN else ())}
+    gd.update({s: Work(m) for s, m in COMMON.items() if s not in gd})
+    others = [m.name for m in mistakes_of("gradient_descent") if not m.name.startswith("mse__")]
+    for s, m in zip(["s12", "s13", "s14", "s15", "s16"], others):
+        gd[s] = Work(m)
+    gd.update({s: Work("reference") for s in CLASS[:29] if s not in gd})
+    term["gradient_descent"] = gd
+    # newton: due 14 hours ago; s01 is late, s03 is as late but has an extension; s29 and s30 absent
+    nt = {"s01": Work("reference", "exchange"), "s03": Work("reference", "exchange"), "s12": Work("blank"),
+          "s13": Work("partial")}
+    for s, m in zip(["s05", "s06", "s07", "s08", "s09"], [m.name for m in mistakes_of("newton")][::2]):
+        nt[s] = Work(m)
+    nt.update({s: Work("reference") for s in CLASS[:28] if s not in nt})
+    term["newton"] = nt
+    # reflection: written answers; s04 hands in the blank release through the exchange; s23..s30 absent
+    rf = {"s01": Work("reference", "exchange"), "s04": Work("blank", "exchange"), "s14": Work("partial")}
+    for s, m in zip(["s05", "s06", "s07", "s08", "s09", "s10", "s11", "s12"],
+                    [m.name for m in mistakes_of("reflection")]):
+        rf[s] = Work(m)
+    rf.update({s: Work("reference") for s in CLASS[:22] if s not in rf})
+    term["reflection"] = rf
+    return term
+
+
+CAST = cast()
+
+
+def notebook_for(release, assignment, make):
+    if make == "reference":
+        return student_copy(release, assignment, solved="all")
+    if make == "blank":
+        return student_copy(release, assignment)
+    if make == "partial":
+        return student_copy(release, assignment, solved=PARTIAL[assignment])
+    mistake = next(m for m in MISTAKES if m.name == make)
+    return student_copy(release, assignment, solved="all", replace={mistake.cell: mistake.source})
+
+
+# --- the course, its students, their machines ------------------------------------------------
+
+class TermCourse(GradingCourse):
+    """A temporary course whose exchange and students' homes other uids can reach."""
+
+    def __init__(self, root, shared, assignments):
+        super().__init__(root, assignments)
+        shutil.rmtree(self.exchange, ignore_errors=True)
+        self.exchange = shared / "exchange"
+        self.exchange.mkdir()
+        self.homes = shared / "home"
+        self.homes.mkdir()
+        self.seconds = {}              # step -> wall seconds
+
+    def run(self, *command, check=True):
+        """A command of the course's own (python -m autograder.X), as an instructor runs it."""
+        proc = subprocess.run([str(BIN / "python"), *command], cwd=self.root, env=self.env(),
+                              capture_output=True, text=True, timeout=900)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"python {' '.join(command)} failed ({proc.returncode}):\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def home(self, student):
+        home = self.homes / student
+        if not home.exists():
+            home.mkdir()
+            os.chown(home, UIDS[student], UIDS[student])
+        return home
+
+    def as_student(self, student, *args, check=True):
+        """An nbgrader command run by a student: under their own uid, in their home, knowing
+        only the exchange and the course id (no instructor's configuration)."""
+        uid, home = UIDS[student], self.home(student)
+        env = {"PATH": f"{BIN}{os.pathsep}/usr/bin:/bin", "HOME": str(home), "USER": student,
+               "LOGNAME": student, "LANG": "C.UTF-8"}
+        proc = subprocess.run(
+            ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", str(BIN / "nbgrader"), *args,
+             f"--course={COURSE_ID}", f"--Exchange.root={self.exchange}", f"--student={student}"],
+            cwd=home, env=env, capture_output=True, text=True, timeout=300)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"{student}: nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def write_as(self, student, path, nb):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(path))
+        for item in (path.parent, path):
+            os.chown(item, UIDS[student], UIDS[student])
+
+    def gradebook(self):
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.db_url, COURSE_ID)
+
+
+def cpu_seconds():
+    """CPU seconds used so far by this process and the commands it ran (a busy machine
+    stretches wall time; this is what a quiet one would spend, spread over its cores)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class timed:
+    """Wall and CPU seconds of one step of the term, printed (pytest -s shows them)."""
+
+    def __init__(self, course, step):
+        self.course, self.step = course, step
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+
+    def __exit__(self, *exc):
+        wall, cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
+        self.course.seconds[self.step] = (wall, cpu)
+        print(f"term: {self.step:<18} {wall:6.1f} s wall, {cpu:6.1f} s CPU")
+
+
+def in_parallel(calls, jobs=2):
+    """Run independent commands (different students' machines) two at a time."""
+    with ThreadPoolExecutor(jobs) as pool:
+        return [f.result() for f in [pool.submit(call) for call in calls]]
+
+
+def write_class_list(course):
+    path = course.root / "autograder" / "students.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "first_name", "last_name", "email", "lms_user_id", "sis_user_id",
+                         "sis_login_id", "section"])
+        for k, s in enumerate(CLASS):
+            writer.writerow([s, FIRST[k], LAST[k], f"{s}@uni.example", CANVAS_ID[s], f"SIS{1000 + k}",
+                             f"{s}@uni.example", "Section A" if k % 2 == 0 else "Section B"])
+    return path
+
+
+def canvas_name(student):
+    """The name part of a Canvas download's file names: the student's, as Canvas writes it."""
+    return student
+
+
+def canvas_zip(course, assignment, release):
+    """A Canvas "Download Submissions" zip: <name>_[late_]<user id>_<submission id>_<file>,
+    a resubmission's file with -1, -2 before the extension."""
+    archive = course.root / "autograder" / "downloaded" / assignment / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for student, work in CAST[assignment].items():
+            if work.via != "canvas":
+                continue
+            versions = [*work.attempts, work.make]
+            for attempt, make in enumerate(versions, start=1):
+                suffix = f"-{attempt}" if len(versions) > 1 else ""
+                name = (f"{canvas_name(student)}_{CANVAS_ID[student]}_{900000 + attempt}_"
+                        f"{assignment}{suffix}.ipynb")
+                zf.writestr(name, nbformat.writes(notebook_for(release, assignment, make)))
+    (archive / "submissions.zip").write_bytes(buffer.getvalue())
+
+
+CANVAS_PATTERN = (r"^(?:.*[/\\])?(?P<student_id>[^/\\_]+)_(?:late_)?\d+_\d+_(?P<file_id>[a-z_]+)(?:-\d+)?\.ipynb$")
+
+
+# --- hand grading, as the formgrader does it --------------------------------------------------
+
+COMMENT = "Hand-graded comment for {student}: the second part of your answer needs the units."
+
+
+def hand_grade(course, assignment):
+    """A score and a comment for every written answer handed in (what the formgrader writes
+    through nbgrader's Gradebook API); returns {student: {cell: manual score}}."""
+    given = {}
+    with course.gradebook() as gb:
+        for submission in gb.assignment_submissions(assignment):
+            student = submission.student.id
+            notebook = submission.notebooks[0]
+            for grade in notebook.grades:
+                if grade.auto_score is not None or grade.cell.cell_type != "markdown":
+                    continue
+                answered = CAST[assignment].get(student, Work("blank")).make != "blank"
+                score = (grade.max_score - (1 if student.endswith(("5", "7")) else 0)) if answered else 0
+                grade.manual_score = max(0, score)
+                grade.needs_manual_grade = False
+                given.setdefault(student, {})[grade.name] = grade.manual_score
+                comment = gb.find_comment(grade.name, assignment, assignment, student)
+                comment.manual_comment = COMMENT.format(student=student) if answered else "Nothing written."
+            gb.db.commit()
+    return given
+
+
+# --- the hidden test that had a bug -------------------------------------------------------------
+
+RIGHT = "assert gd_steps_quadratic == t, \\"
+WRONG = "assert gd_steps_quadratic == t + 1, \\"      # the bug: counts rows, fails every right answer
+
+
+def set_newton_hidden_test(course, source_line):
+    path = course.root / "solutions" / "newton" / "newton.ipynb"
+    nb = read_nb(path)
+    cell = cells_by_id(nb)["test_quadratic"]
+    old = WRONG if source_line == RIGHT else RIGHT
+    assert old in cell.source, f"newton's test_quadratic no longer has {old!r}: update this test"
+    cell.source = cell.source.replace(old, source_line)
+    nbformat.write(nb, str(path))
+
+
+# --- the term -------------------------------------------------------------------------------
+
+@dataclass
+class Term:
+    course: TermCourse
+    outputs: dict = field(default_factory=dict)        # step -> stdout of the course's command
+    manual: dict = field(default_factory=dict)         # assignment -> {student: {cell: score}}
+    before_fix: dict = field(default_factory=dict)     # newton's results before the fix
+    fetched: dict = field(default_factory=dict)        # (student, assignment) -> fetched feedback files
+
+    def results(self, assignment):
+        return self.course.results(assignment)
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory):
+    shared = Path(tempfile.mkdtemp(prefix="nnl-term-"))
+    os.chmod(shared, 0o755)            # the students' uids reach the exchange and their homes
+    try:
+        course = TermCourse(tmp_path_factory.mktemp("term") / "course", shared, ASSIGNMENTS)
+        yield run_term(course)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def run_term(course):
+    t = Term(course)
+    set_newton_hidden_test(course, WRONG)
+
+    # --- set up: the class list, the assignments, their due dates, the release
+    with timed(course, "set up"):
+        classlist = write_class_list(course)
+        course.nbgrader("db", "student", "import", str(classlist.relative_to(course.root)))
+        releases = {}
+        for a in ASSIGNMENTS:
+            releases[a] = course.generate(a)
+            course.nbgrader("db", "assignment", "add", a, f"--duedate={DUE[a].isoformat()}")
+            course.nbgrader("release_assignment", a)
+
+    # --- the students at the shared machine: fetch (one of them), work, submit
+    with timed(course, "students hand in"):
+        course.as_student("s01", "fetch_assignment", "gradient_descent")
+        fetched = read_nb(course.home("s01") / "gradient_descent" / "gradient_descent.ipynb")
+        assert [c.source for c in fetched.cells] == [c.source for c in releases["gradient_descent"].cells], \
+            "the notebook s01 fetched is not the release"
+        submits = []
+        for a in ASSIGNMENTS:
+            for student, work in CAST[a].items():
+                if work.via == "exchange":
+                    course.write_as(student, course.home(student) / a / f"{a}.ipynb",
+                                    notebook_for(releases[a], a, work.make))
+                    submits.append((student, a))
+        # one student's submissions in order, students side by side
+        by_student = {}
+        for student, a in submits:
+            by_student.setdefault(student, []).append(a)
+        in_parallel([lambda s=s, aa=aa: [course.as_student(s, "submit", a) for a in aa]
+                     for s, aa in by_student.items()])
+
+    # --- collect: the exchange, then the Canvas download
+    with timed(course, "collect"):
+        for a in ASSIGNMENTS:
+            course.nbgrader("collect", a)
+            canvas_zip(course, a, releases[a])
+            course.nbgrader("zip_collect", a, "--force",
+                            f"--FileNameCollectorPlugin.named_regexp={CANVAS_PATTERN}")
+
+    # --- grade
+    with timed(course, "grade"):
+        for a in ASSIGNMENTS:
+            t.outputs[f"grade {a}"] = course.grade(a).stdout
+
+    # --- hand grading (newton's last question, reflection's written answers)
+    with timed(course, "hand grading"):
+        for a in ["newton", "reflection"]:
+            t.manual[a] = hand_grade(course, a)
+
+    # --- a hidden test of newton had a bug: fix it, regenerate, grade newton again
+    with timed(course, "re-grade"):
+        t.before_fix = course.results("newton")
+        set_newton_hidden_test(course, RIGHT)
+        course.generate("newton")
+        t.outputs["re-grade newton"] = course.grade("newton").stdout
+
+    # --- feedback, released through the exchange, fetched by each student as themselves
+    with timed(course, "feedback"):
+        zipped = [s for a in ASSIGNMENTS for s, w in CAST[a].items() if w.via == "canvas"]
+        for a in ASSIGNMENTS:
+            exclude = ",".join(sorted({s for s, w in CAST[a].items() if w.via == "canvas"}))
+            course.nbgrader("release_feedback", a, f"--CourseDirectory.student_id_exclude={exclude}")
+        assert zipped
+        fetches = [(s, a) for a in ASSIGNMENTS for s, w in CAST[a].items() if w.via == "exchange" and s != STRAY]
+        in_parallel([lambda s=s, a=a: course.as_student(s, "fetch_feedback", a) for s, a in fetches])
+        for s, a in fetches:
+            t.fetched[(s, a)] = sorted((course.home(s) / a / "feedback").rglob("*.html"))
+    return t
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+def auto_points(result):
+    return sum(test["points"] for test in result["tests"].values())
+
+
+def test_the_class_list_is_the_gradebook_roster(term):
+    with term.course.gradebook() as gb:
+        roster = {s.id: s for s in gb.students}
+    assert set(CLASS) <= set(roster), f"not imported from students.csv: {sorted(set(CLASS) - set(roster))}"
+    assert roster["s01"].last_name == LAST[0] and roster["s01"].lms_user_id == CANVAS_ID["s01"]
+
+
+def test_every_student_on_the_list_and_every_submission_has_a_result(term):
+    for a in ASSIGNMENTS:
+        results = term.results(a)
+        expected = set(CLASS) | set(CAST[a])
+        assert set(results) == expected, (f"{a}: results missing for {sorted(expected - set(results))}, "
+                                          f"unexpected for {sorted(set(results) - expected)}")
+        absent = set(CLASS) - set(CAST[a])
+        assert absent, f"{a}: the cast has nobody absent"
+        for s in absent:
+            assert results[s]["status"] == "not_submitted", f"{a}: absent {s} is {results[s]['status']}"
+
+
+def test_reference_solutions_score_full_marks_and_mistakes_lose_their_points(term):
+    for a in ASSIGNMENTS:
+        results = term.results(a)
+        for s, work in CAST[a].items():
+            r = results[s]
+            assert r["status"] in ("ok", "not_on_class_list", "unchanged"), f"{a} {s}: {r['status']} {r['message']}"
+            if work.make == "reference":
+                assert r["score"] == r["max_score"] > 0, f"{a}: {s} handed in the reference and scores {r['score']}"
+            elif work.make == "blank":
+                assert r["score"] == 0, f"{a}: {s} handed in the blank release and scores {r['score']}"
+            elif work.make == "partial":
+                assert 0 < r["score"] < r["max_score"], f"{a}: {s}'s partial work scores {r['score']}"
+            else:
+                mistake = next(m for m in MISTAKES if m.name == work.make)
+                lost = {name for name, test in r["tests"].items() if test["points"] < test["max_points"]}
+                assert lost == set(mistake.loses), f"{a}: {s} ({mistake.name}) loses {sorted(lost)}"
+
+
+def test_canvas_resubmission_counts_the_last_attempt(term):
+    (student,) = [s for s, w in CAST["gradient_descent"].items() if w.attempts]
+    r = term.results("gradient_descent")[student]
+    assert r["score"] == r["max_score"], f"{student}'s last attempt is the reference, but scores {r['score']}"
+
+
+def test_hand_grades_survive_the_regrade_and_the_fixed_test_counts(term):
+    before, after = term.before_fix, term.results("newton")
+    right = [s for s, w in CAST["newton"].items() if w.make == "reference"]
+    for s in right:
+        assert before[s]["tests"]["test_quadratic"]["points"] == 0, \
+            "the planted bug in newton's hidden test did not fail the right answers"
+        assert after[s]["tests"]["test_quadratic"]["passed"], f"{s}: the fixed test still fails"
+        assert after[s]["score"] == after[s]["max_score"], f"{s}: {after[s]['score']} after the fix"
+    with term.course.gradebook() as gb:
+        for a in ["newton", "reflection"]:
+            assert term.manual[a], f"{a}: nothing was hand-graded"
+            for s, cells in term.manual[a].items():
+                notebook = gb.find_submission_notebook(a, a, s)
+                kept = {g.name: g.manual_score for g in notebook.grades if g.name in cells}
+                assert kept == cells, f"{a} {s}: manual scores {cells} became {kept}"
+    assert "re-grade newton" in term.outputs
+
+
+def test_feedback_reaches_each_exchange_student_under_their_own_uid_without_secrets(term):
+    assert term.fetched, "no student fetched feedback"
+    for (s, a), files in term.fetched.items():
+        assert files, f"{s} fetched no feedback for {a}"
+    for a in ASSIGNMENTS:
+        files = [f for (s, aa), fs in term.fetched.items() if aa == a for f in fs]
+        files += [f for s in CAST[a] for f in term.course.feedback_dir(s, a).glob("*.html")]
+        secrets = secrets_of(a)
+        for path in files:
+            text = html_text(path)
+            leaked = [line for line in secrets if line in text]
+            assert not leaked, f"{path} shows hidden tests or rubrics: {leaked[:2]}"
+            for marker in ["BEGIN HIDDEN TESTS", "Rubric", "Model answer"]:
+                assert marker not in text, f"{path} shows {marker!r}"
