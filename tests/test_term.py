@@ -395,6 +395,7 @@ def run_term(course):
     with timed(course, "grade"):
         for a in ASSIGNMENTS:
             t.outputs[f"grade {a}"] = course.grade(a).stdout
+            print("term:", *re.findall(r"^graded .*$", t.outputs[f"grade {a}"], re.M))
 
     # --- hand grading (newton's last question, reflection's written answers)
     with timed(course, "hand grading"):
