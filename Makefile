@@ -84,8 +84,12 @@ bench: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
+# Jupyter refuses to start as root (a container, a sandbox) unless told --allow-root:
+# given only then, as the student kit's setup_course.py does.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) book/
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id book/*.ipynb solutions/*/*.ipynb exercises/*/*.ipynb
