@@ -51,6 +51,14 @@ c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
 c.Exchange.root = os.environ.get("NNLEARN_EXCHANGE") or str(WORK / "exchange")
 
 
+# --- nbgrader validate --------------------------------------------------------------
+# Validate cuts every line of an error at Validator.width (90 by default), and the
+# self-checks' messages put their best hint at the end of a line of up to ~400 characters
+# ("...so the error enters at delta[1]"). Students' own validate reads the same number from
+# the config the student kit writes (publish/setup_course.py, VALIDATE_WIDTH); on a hub,
+# put this line in the students' nbgrader_config.py (book/for-instructors.md).
+c.Validator.width = 500
+
 # --- grading ------------------------------------------------------------------
 # Every notebook runs in well under a minute; a cell that runs longer is stuck
 # (c.Execute.timeout, below: the same limit as the grading command's).

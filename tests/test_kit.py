@@ -23,9 +23,11 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
+from assignment_helpers import BIN, EXERCISES, read_nb, student_copy
 from conftest import ROOT
 from publish import kit
 from publish import setup_course as setup
@@ -119,6 +121,40 @@ def test_the_exchange_config_names_the_course_and_the_folder(tmp_path):
     assert isinstance(config, Config)
     assert config.CourseDirectory.course_id == "nnlearn"
     assert config.Exchange.root == "/srv/nbgrader/exchange"
+    assert config.Validator.width == setup.VALIDATE_WIDTH
+
+
+def test_validate_keeps_whole_lines_wherever_it_runs(tmp_path):
+    """nbgrader validate cuts lines at Validator.width (90 by default): the course's config
+    and the one the kit writes into its environment (read by nbgrader from any folder) agree."""
+    from traitlets.config import PyFileConfigLoader
+    path = setup.write_validate_config(tmp_path / "env")
+    assert path == tmp_path / "env" / "etc" / "jupyter" / "nbgrader_config.py"
+    assert PyFileConfigLoader(path.name, str(path.parent)).load_config().Validator.width == setup.VALIDATE_WIDTH
+    course_config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    course = re.findall(r"^c\.Validator\.width = (\d+)$", course_config, re.M)
+    assert course == [str(setup.VALIDATE_WIDTH)], "autograder/nbgrader_config.py and the kit differ"
+
+
+@pytest.mark.slow
+def test_a_long_hint_survives_nbgrader_validate(tmp_path):
+    """A failing notebook validated as a student does it, with the config the kit writes: the
+    self-check's message, longer than nbgrader's default 90 characters, comes out whole."""
+    mistake = (ROOT / "tests" / "assignment_mistakes" / "activations" / "sigmoid__naive_overflow.py").read_text()
+    release = read_nb(EXERCISES / "activations" / "activations.ipynb")
+    work = tmp_path / "work" / "activations"
+    work.mkdir(parents=True)
+    nbformat.write(student_copy(release, "activations", solved="all", replace={"sigmoid": mistake}),
+                   str(work / "activations.ipynb"))
+    config = setup.write_validate_config(tmp_path / "env").parent
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(config), "JUPYTER_CONFIG_DIR": str(tmp_path / "home"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run([str(BIN / "nbgrader"), "validate", "activations.ipynb"], cwd=work, env=env,
+                         capture_output=True, text=True, timeout=600).stdout
+    hint = "sigmoid must stay finite and warning-free for every input (its task asks for numerical stability)"
+    line = next((line for line in out.splitlines() if "AssertionError: sigmoid" in line), "")
+    assert len(line) > 90, f"the message fits the default width anyway: this test proves nothing\n{out[-3000:]}"
+    assert hint in line and not line.endswith("..."), f"nbgrader validate cut the hint:\n{out[-3000:]}"
 
 
 def free_port():
@@ -151,6 +187,12 @@ def test_one_command_sets_up_the_course_and_opens_jupyterlab_with_only_python(ki
     found = re.search(r"Everything imports: python (\S+), nnlearn (\S+), nbgrader", checked.stdout)
     assert found, checked.stdout[-2000:]
     assert Path(found[1]).parent == python.parent and Path(found[2]).is_relative_to(folder), found[0]
+    # nbgrader run from the environment reads its validate width, in any folder
+    validate_config = folder / ".venv" / "etc" / "jupyter" / "nbgrader_config.py"
+    assert validate_config.is_file()
+    paths = subprocess.run([str(python), "-c", "from jupyter_core.paths import jupyter_config_path as p; print(p())"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert str(validate_config.parent) in paths, paths
 
     # again: no install, straight to JupyterLab (--allow-root added here, if root)
     port, token = free_port(), "kit-test"
