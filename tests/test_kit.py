@@ -84,6 +84,51 @@ def test_the_site_offers_the_kit_from_the_students_page_and_the_introduction():
         assert all((SITE / page).parent.joinpath(link).resolve() == offered.resolve() for link in links)
 
 
+def test_the_site_writes_each_assignment_alone_beside_the_kit(tmp_path):
+    """publish.site's build hook, run as Sphinx runs it: the kit and one zip per released
+    assignment, each holding exactly its folder of exercises/, and no private line."""
+    from types import SimpleNamespace
+
+    from publish import leaks, site
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path), srcdir=str(ROOT))
+    site._write_kit(app, None)
+    released = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
+    assert released and sorted(kit.assignments(ROOT)) == released
+    written = sorted((tmp_path / kit.ASSIGNMENTS_PATH).glob("*.zip"))
+    assert [p.stem for p in written] == released
+    for path in written:
+        folder = ROOT / "exercises" / path.stem
+        with zipfile.ZipFile(path) as zf:
+            expected = {f"{path.stem}/{f.relative_to(folder).as_posix()}": f.read_bytes()
+                        for f in folder.rglob("*") if f.is_file()}
+            assert {n: zf.read(n) for n in zf.namelist()} == expected
+    assert (tmp_path / kit.SITE_PATH).is_file()
+    assert kit.build_assignment("backprop", tmp_path / "again.zip").read_bytes() == \
+        (tmp_path / kit.ASSIGNMENTS_PATH / "backprop.zip").read_bytes()
+    assert leaks.scan([tmp_path / kit.ASSIGNMENTS_PATH]) == []
+
+
+def test_the_students_page_offers_every_assignment_and_says_how_to_hand_it_in():
+    page = (ROOT / "book" / "for-students.md").read_text()
+    links = re.findall(r'href="\.\./(_downloads/assignments/[^"]+\.zip)"', page)
+    assert sorted(links) == sorted(f"{kit.ASSIGNMENTS_PATH}/{name}.zip" for name in kit.assignments(ROOT))
+    for step in ("--exchange", "nbgrader fetch_assignment", "nbgrader submit", "nbgrader validate",
+                 "nbgrader fetch_feedback", "As a file", "--Validator.width", "--allow-root"):
+        assert step in page, f"the students' page does not say {step!r}"
+    assert "for-students" in (ROOT / "book" / "intro.md").read_text()
+
+
+@pytest.mark.site
+def test_the_site_offers_every_assignment_from_the_students_page():
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site in _build/html: run `make book` (make test does it first)")
+    page = SITE / "book" / "for-students.html"
+    links = re.findall(r'href="([^"]*_downloads/assignments/[^"]+\.zip)"', page.read_text())
+    assert len(links) == len(kit.assignments(ROOT)), links
+    for link in links:
+        assert zipfile.ZipFile(page.parent.joinpath(link).resolve()).testzip() is None, link
+
+
 def test_the_students_page_points_to_the_kit_and_the_exchange_not_the_instructors_repository():
     page = (ROOT / "book" / "for-students.md").read_text()
     assert "nnlearn-student-kit.zip" in page and "setup_course.py" in page
