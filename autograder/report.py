@@ -117,7 +117,14 @@ def gradebook_scores(db_url, course_id, assignments):
 
 # --- one assignment ----------------------------------------------------------------------------
 
-def analyse(name, results, scores, max_score, students):
+def canvas_late(root, assignment):
+    """Students whose Canvas download was marked late (autograder/canvas_collect.py's flag file)."""
+    from .canvas_collect import LATE_FLAG
+
+    return {p.parent.parent.name for p in (Path(root) / "autograder" / "submitted").glob(f"*/{assignment}/{LATE_FLAG}")}
+
+
+def analyse(name, results, scores, max_score, students, late_on_canvas=()):
     """Everything the report shows for one assignment, as plain data."""
     attempted = {s: r for s, r in results.items()
                  if r.get("status") in statuses.BY_NAME and statuses.get(r["status"]).has_notebook
@@ -155,7 +162,7 @@ def analyse(name, results, scores, max_score, students):
                        + (f", penalty {late['penalty']:g}" if late.get("penalty") else ""))
         elif score is not None and score.penalty:
             why.append(f"late penalty {score.penalty:g}")
-        if r.get("canvas_late") or late.get("canvas_late"):
+        if student in late_on_canvas:
             why.append("Canvas marked it late")
         if student in final and final[student] == 0 and not absent:
             why.append("scored 0")
@@ -329,7 +336,7 @@ def build(root, db_url, course_id, assignments=None, out=None):
         results = read_results(root, name)
         max_score = max_scores.get(name) or max((float(r.get("max_score") or 0) for r in results.values()),
                                                 default=0)
-        analyses.append(analyse(name, results, scores, max_score, students))
+        analyses.append(analyse(name, results, scores, max_score, students, canvas_late(root, name)))
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     path = Path(out) if out else root / OUT
     path.parent.mkdir(parents=True, exist_ok=True)
