@@ -6,7 +6,7 @@ scores are the final ones from nbgrader's gradebook: autograded and hand-graded 
 minus the late penalty (``submission.score - late_submission_penalty``, as ``nbgrader
 export`` computes them), never recomputed here.
 
-* A student with no submission (absent) gets an empty cell, or 0 with ``--missing zero``;
+* A student with no submission (absent) gets an empty cell, or 0 with ``--absent-zero``;
   a blank submission (the release handed back unchanged) is a submission and gets its 0.
 * A submission whose grading failed (``grader_error``) gets an empty cell and a warning.
 * Students in the gradebook but not on the class list are left out and listed in a warning.
@@ -216,9 +216,9 @@ def arguments(argv=None):
     p.add_argument("--column", action="append", default=[], metavar="ASSIGNMENT=COLUMN",
                    help="the LMS's name for an assignment's column, e.g. 'backprop=Backprop (12345)' "
                         "(default: autograder/lms.toml, else the assignment's name)")
-    p.add_argument("--missing", choices=["empty", "zero"], default="empty",
-                   help="what a student with no submission gets (default: empty, which leaves the LMS's "
-                        "cell as it is; zero writes 0)")
+    p.add_argument("--absent-zero", action="store_true",
+                   help="give a student with no submission 0 (default: an empty cell, which leaves the "
+                        "LMS's grade as it is)")
     p.add_argument("--no-points-possible", action="store_true",
                    help="Canvas: leave out the 'Points Possible' row")
     p.add_argument("--config", default=str(HERE / "nbgrader_config.py"),
@@ -235,7 +235,7 @@ def main(argv=None):
     except classlist.ClassListError as err:
         raise SystemExit(f"error: {err}") from None
     columns = column_names(root, args.lms, grades.assignments, args.column)
-    missing = "0" if args.missing == "zero" else ""
+    missing = "0" if args.absent_zero else ""
     extra = {"points_possible": not args.no_points_possible} if args.lms == "canvas" else {}
     rows = WRITERS[args.lms](grades, columns, missing, **extra)
     out = Path(args.out)

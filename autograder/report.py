@@ -128,7 +128,7 @@ def analyse(name, results, scores, max_score, students, late_on_canvas=()):
     """Everything the report shows for one assignment, as plain data."""
     attempted = {s: r for s, r in results.items()
                  if r.get("status") in statuses.BY_NAME and statuses.get(r["status"]).has_notebook
-                 and r.get("status") != getattr(statuses, "UNCHANGED", "unchanged")}
+                 and r.get("status") != getattr(statuses, "UNCHANGED", None)}      # blank: not an attempt
     tests = {}
     for r in attempted.values():
         for test_id, t in (r.get("tests") or {}).items():

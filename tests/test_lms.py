@@ -169,7 +169,7 @@ def test_canvas_csv_has_canvas_columns_and_the_gradebook_final_scores(course):
 
 @slow
 def test_canvas_csv_absent_as_zero_and_without_points_possible(course):
-    rows, _ = canvas_csv(course, "--missing", "zero", "--no-points-possible")
+    rows, _ = canvas_csv(course, "--absent-zero", "--no-points-possible")
     by_id = {r[1]: r[-1] for r in rows[1:]}
     assert rows[0][-1] == "backprop" and rows[1][0] == "Lovelace, Ada"
     assert by_id["106"] == by_id["108"] == "0" and by_id["107"] == "" and by_id["105"] == "0"
