@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 OUT = Path("autograder") / "report" / "index.html"      # relative to the course root
 TOP_MISTAKES = 15
 BLUE, VERMILION, INK = "#0072B2", "#D55E00", "#222222"   # Okabe-Ito (colour-blind safe), dark text
+LABEL_SIZE = 13
 
 STYLE = """
 body { font-family: system-ui, sans-serif; line-height: 1.45; color: #1a1a1a; background: #fff;
@@ -45,7 +46,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid #b8b8b8; padding: .35rem .45rem; text-align: left; vertical-align: top; }
 th { background: #eef2f7; } td.num, th.num { text-align: right; white-space: nowrap; }
-figure { margin: 1rem 0; } figure svg { width: 100%; height: auto; max-width: 46rem; }
+figure { margin: 1rem 0; } figure svg { width: 100%; height: auto; max-width: 38rem; }
 figcaption { font-size: .9rem; color: #333; }
 code { background: #f1f3f5; padding: 0 .2rem; overflow-wrap: anywhere; }
 .example { color: #333; font-size: .88rem; overflow-wrap: anywhere; }
@@ -205,23 +206,31 @@ def _figure(width, height):
     return fig
 
 
+def _style(ax):
+    """Labels large enough to read on a phone, where the chart is about 360 px wide."""
+    ax.tick_params(labelsize=LABEL_SIZE, colors=INK)
+    ax.xaxis.label.set_size(LABEL_SIZE)
+    ax.yaxis.label.set_size(LABEL_SIZE)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
 def pass_rate_chart(a, label_id):
     names = list(a["tests"])
     rates = [100 * a["tests"][t]["passed"] / max(1, a["tests"][t]["graded"]) for t in names]
-    fig = _figure(6, 0.9 + 0.3 * max(1, len(names)))
+    fig = _figure(6, 1.0 + 0.36 * max(1, len(names)))
     ax = fig.add_subplot()
     y = range(len(names))[::-1]
     ax.barh(list(y), rates, color=[BLUE if r >= 50 else VERMILION for r in rates])
-    ax.set_yticks(list(y), names, fontsize=10, color=INK)
+    ax.set_yticks(list(y), names, color=INK)
     ax.set_xlim(0, 112)                  # room for the labels beside the bars
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel("students who passed (%)", color=INK)
     for k, r in zip(y, rates):
-        ax.text(r + 1, k, f"{r:.0f}%", va="center", fontsize=9, color=INK)
-    ax.spines[["top", "right"]].set_visible(False)
+        ax.text(r + 1, k, f"{r:.0f}%", va="center", fontsize=LABEL_SIZE - 1, color=INK)
+    _style(ax)
     height = fig.get_figheight()           # fixed margins: tight_layout costs more than the drawing
-    fig.subplots_adjust(left=min(0.6, 0.04 + 0.0145 * max(map(len, names), default=4)), right=0.97,
-                        bottom=0.6 / height, top=1 - 0.15 / height)
+    fig.subplots_adjust(left=min(0.6, 0.04 + 0.019 * max(map(len, names), default=4)), right=0.97,
+                        bottom=0.75 / height, top=1 - 0.15 / height)
     lowest = sorted(zip(rates, names))[:3]
     desc = (f"Horizontal bars, one per test of {a['name']}, from 0 to 100 percent. Lowest: "
             + "; ".join(f"{n} {r:.0f}%" for r, n in lowest) + ".")
@@ -237,8 +246,8 @@ def score_chart(a, label_id):
     ax.hist(values, bins=bins, range=(0, top), color=BLUE, edgecolor="white")
     ax.set_xlabel(f"final score (of {top:g})", color=INK)
     ax.set_ylabel("students", color=INK)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.2, top=0.95)
+    _style(ax)
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.24, top=0.95)
     desc = (f"Histogram of {len(values)} final scores of {a['name']} between 0 and {top:g}; "
             + (f"median {statistics.median(values):g}." if values else "no scores."))
     return svg(fig, label_id, f"Score distribution, {a['name']}", desc)
