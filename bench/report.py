@@ -2,8 +2,9 @@
 
 A synthetic graded class (``tests/lms_helpers.py``: result files as the grading command writes
 them, and a gradebook made with nbgrader's API, with hand-graded scores and late penalties) of
-``SIZE`` submissions in a temporary folder; the report is built ``REPEAT`` times and the median
-kept. ``build_s`` is what the grading command adds to a run (reading, grouping, two charts).
+``SIZE`` submissions in a temporary folder; the report is built ``REPEAT`` times. ``first_build_s``
+includes importing matplotlib (as in the grading command, which builds it once per run);
+``build_s`` is the median of the others (reading the results and the gradebook, grouping, two charts).
 """
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 300
-REPEAT = 3
+REPEAT = 4
 
 
 def run():
@@ -35,5 +36,5 @@ def run():
             path = report.build(folder, db_url, lms_helpers.COURSE_ID)
             times.append(time.perf_counter() - started)
         size_kb = path.stat().st_size / 1024
-    return [{"submissions": SIZE, "build_s": f"{statistics.median(times):.2f}",
+    return [{"submissions": SIZE, "build_s": f"{statistics.median(times[1:]):.2f}",
              "first_build_s": f"{times[0]:.2f}", "page_kb": f"{size_kb:.0f}"}]
