@@ -241,6 +241,10 @@ def main(argv=None):
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(to_csv(rows), encoding="utf-8")
+    unmatched = [s.id for s in grades.students if not (s.lms_user_id or s.sis_user_id or s.sis_login_id)]
+    if args.lms == "canvas" and unmatched:
+        print(f"warning: Canvas cannot match {len(unmatched)} student(s) with no lms_user_id, sis_user_id or "
+              f"sis_login_id in the class list: {', '.join(unmatched[:20])}", file=sys.stderr)
     for line in grades.warnings():
         print("warning: " + line, file=sys.stderr)
     print(f"{args.lms}: {len(grades.students)} students, {len(grades.assignments)} assignment(s) -> {out}")

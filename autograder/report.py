@@ -373,7 +373,8 @@ def after_grading(coursedir, course_id, say=print):
 def main(argv=None):
     from .grade import load_coursedir
 
-    p = argparse.ArgumentParser(prog="python -m autograder.report", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m autograder.report",
+                                description="Write the class report, autograder/report/index.html.")
     p.add_argument("assignment", nargs="*", help="assignments to show (default: every one with results)")
     p.add_argument("--out", help=f"the page to write (default: {OUT})")
     p.add_argument("--config", default=str(HERE / "nbgrader_config.py"),
