@@ -174,7 +174,8 @@ def analyse(name, results, scores, max_score, students, late_on_canvas=()):
     absent = [s for s, r in results.items() if r.get("status") == statuses.NOT_SUBMITTED]
     if students is not None:
         absent += [s for s in students if s not in results]
-    return {"name": name, "results": results, "attempted": len(attempted), "tests": tests,
+    to_grade = sorted(s for (a, s), v in scores.items() if a == name and v.needs_manual_grade)
+    return {"name": name, "results": results, "attempted": len(attempted), "tests": tests, "to_grade": to_grade,
             "mistakes": mistakes, "final": final, "max_score": max_score, "look": look,
             "absent": sorted(set(absent)), "statuses": Counter(r.get("status", "") for r in results.values())}
 
@@ -261,7 +262,9 @@ def section(a, k):
     counts = ", ".join(f"{c} {esc(s)}" for s, c in sorted(a["statuses"].items()))
     parts = [f'<section aria-labelledby="a{k}"><h2 id="a{k}">{name}</h2>',
              f"<p>{n} result(s): {counts}. Pass rates and mistakes count the {a['attempted']} graded notebooks "
-             "that were handed in and changed (blank and absent ones are left out).</p>"]
+             "that were handed in and changed (blank and absent ones are left out)."
+             + (f" {len(a['to_grade'])} submission(s) still have answers to grade by hand in the formgrader "
+                "(their scores below count those answers as 0)." if a["to_grade"] else "") + "</p>"]
     parts.append("<h3>Pass rate per test</h3>")
     if a["tests"]:
         parts.append(f"<figure>{pass_rate_chart(a, f'pass{k}')}<figcaption>Share of the {a['attempted']} "

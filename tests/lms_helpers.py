@@ -80,14 +80,13 @@ def make_class(root, assignment, submissions, students_csv=None):
             gb.update_or_create_student(sub.student)
             with gb.db.no_autoflush:        # as the grader's store does: nbgrader's own flush warns
                 gb.add_submission(assignment, sub.student)
-            for grade_id, test in data["tests"].items():
-                gb.find_grade(grade_id, assignment, assignment, sub.student).auto_score = test["points"]
+            for grade_id, _, _ in TESTS:           # as autograding leaves them: scored, nothing to do by hand
+                grade = gb.find_grade(grade_id, assignment, assignment, sub.student)
+                grade.auto_score = data["tests"][grade_id]["points"] if data["tests"] else 0.0
+                grade.needs_manual_grade = False
             written = gb.find_grade(WRITTEN[0], assignment, assignment, sub.student)
             written.manual_score = sub.manual
             written.needs_manual_grade = sub.manual is None
-            if not data["tests"]:
-                for grade_id, _, _ in TESTS:
-                    gb.find_grade(grade_id, assignment, assignment, sub.student).auto_score = 0.0
             gb.find_submission_notebook(assignment, assignment, sub.student).late_submission_penalty = sub.penalty
             gb.db.commit()
     return db_url

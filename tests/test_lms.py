@@ -107,6 +107,7 @@ def test_scores_come_from_the_gradebook_with_manual_points_and_penalties(course)
     assert a["final"]["bob"] == auto - 4 + 1 - 2            # a failed test, a hand-graded point, a late penalty
     assert a["final"]["eve"] == 0 and "fay" not in a["final"] and "gus" not in a["final"]
     assert a["max_score"] == auto + 3
+    assert "3 submission(s) still have answers to grade by hand" in page      # cyd, eve, gus: no manual score
     assert f"6 students; mean {sum(a['final'].values()) / 6:.1f}" in page and "2 absent, not counted" in page
 
 
@@ -165,6 +166,7 @@ def test_canvas_csv_has_canvas_columns_and_the_gradebook_final_scores(course):
         ["hal", "108", "", "", "", ""],             # absent (nothing anywhere)
     ]
     assert "not on the class list: zed (backprop)" in err and "grade again: gus (backprop)" in err
+    assert "3 submission(s) still have answers to grade by hand" in err and "cyd (backprop), eve" in err
 
 
 @slow
