@@ -70,9 +70,54 @@ def test_the_visible_deep_check_compares_values_and_names_the_layer(stem, layer)
     assert layer in message and "against finite differences" in message, failed
 
 
+# Two more trains, checked here only (the graded corpus has the train mistakes that matter):
+# batch gradient descent, and an honest train written in its own way.
+ONCE_PER_EPOCH = """\
+def train(X, Y, W, b, phi, dphi, lr, epochs):
+    W = {j: w.copy() for j, w in W.items()}
+    b = {j: v.copy() for j, v in b.items()}
+    N = len(W)
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        sum_dW = {j: np.zeros_like(W[j]) for j in W}
+        sum_db = {j: np.zeros_like(b[j]) for j in b}
+        for x, y in zip(X, Y):
+            z, h = forward(x, W, b, phi)
+            total += 0.5 * np.sum((y - h[N]) ** 2)
+            dW, db = backward(y, z, h, W, dphi)
+            for j in W:
+                sum_dW[j] += dW[j]
+                sum_db[j] += db[j]
+        W = {j: W[j] - lr * sum_dW[j] for j in W}
+        b = {j: b[j] - lr * sum_db[j] for j in b}
+        losses.append(total / len(X))
+    return W, b, losses
+"""
+HONEST = """\
+def train(X, Y, W, b, phi, dphi, lr, epochs):
+    def step(W, b, x, y):
+        z, h = forward(x, W, b, phi)
+        loss = 0.5 * np.sum((y - h[len(W)]) ** 2)
+        dW, db = backward(y, z, h, W, dphi)
+        return {j: W[j] - lr * dW[j] for j in W}, {j: b[j] - lr * db[j] for j in b}, loss
+
+    losses = np.zeros(epochs)
+    for e in range(epochs):
+        for x, y in zip(X, Y):
+            W, b, loss = step(W, b, x, y)
+            losses[e] += loss / len(X)
+    return W, b, losses
+"""
+
+
 def test_train_is_judged_with_stand_ins_where_students_see_it():
-    failed = failing_cells(mistake("train__updates_once_per_epoch"), visible_only=True, only={"test_train"})
+    failed = failing_cells({"train": ONCE_PER_EPOCH}, visible_only=True, only={"test_train"})
     assert set(failed) == {"test_train"} and "after each example" in failed["test_train"], failed
+
+
+def test_an_honest_train_of_its_own_shape_keeps_its_points():
+    assert failing_cells({"train": HONEST}, only={"test_train"}) == {}
 
 
 def test_an_accuracy_that_broadcast_is_explained():
