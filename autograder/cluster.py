@@ -117,7 +117,8 @@ def grade(address, job, students, save, say=print):
     try:
         client.wait_for_workers(1, timeout=120)
         workers = client.run(check_worker, job)
-        print(f"cluster {address}: {len(workers)} worker(s) ready in {time.monotonic() - started:.1f} s")
+        print(f"cluster {client.scheduler.address}: {len(workers)} worker(s) ready in "
+              f"{time.monotonic() - started:.1f} s")
         for name, (line, refusal) in sorted(workers.items()):
             say(f"  worker {name}: " + (f"REFUSES: {refusal}" if refusal else line))
         window = max(8, 4 * len(workers))     # submissions in flight; the rest wait here, unread

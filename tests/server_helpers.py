@@ -145,10 +145,12 @@ def dask_scheduler(folder, protocol="tcp", args=(), env=None):
         stop(proc)
 
 
-def dask_worker(folder, address, name, args=(), env=None):
-    """Start ``dask worker`` (one process, one thread, no nanny); the caller stops it."""
+def dask_worker(folder, address, name, args=(), env=None, user=None):
+    """Start ``dask worker`` (one process, one thread, no nanny), as ``user`` if given
+    (we are root); the caller stops it (:func:`stop`)."""
     log = Path(folder) / f"worker-{name}.log"
+    as_user = ["runuser", "-u", user, "--"] if user else []
     with open(log, "w") as out:
-        return subprocess.Popen([str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1",
+        return subprocess.Popen([*as_user, str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1",
                                  "--no-nanny", "--host", "127.0.0.1", "--no-dashboard", *args],
                                 stdout=out, stderr=subprocess.STDOUT, env=dask_env(env), start_new_session=True)
