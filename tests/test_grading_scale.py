@@ -316,24 +316,39 @@ def test_a_submission_whose_worker_is_lost_twice_gets_a_grader_error_row(pool, s
     assert rows(course)[SLOW] == ("grader_error", "", "")
 
 
+def worker_job(course, monkeypatch, *argv):
+    """The Job the grading command sends to the workers, made here (in-process)."""
+    from autograder import cluster, grade
+
+    monkeypatch.setenv("NNLEARN_COURSE_ROOT", str(course.root))
+    args = grade.arguments([ASSIGNMENT, *argv])
+    coursedir, course_id = grade.load_coursedir(args.config)
+    job = grade.Job(args, coursedir, grade.load_assignment(coursedir, course_id, ASSIGNMENT), None)
+    job.version = cluster.grader_version()
+    return job
+
+
 @pytest.mark.slow
-def test_a_worker_that_cannot_sandbox_refuses_and_says_why(pool, scheduler):
-    # a worker whose PATH has no `unshare`: it cannot make namespaces (as without root)
-    worker = server_helpers.dask_worker(pool[2], scheduler, "no-unshare",
-                                        env={"PATH": str(server_helpers.BIN)})
-    try:
-        start_workers_wait(scheduler, "no-unshare")
-        course = copy_of(pool, "refused")
-        proc = course.grade(ASSIGNMENT, "--cluster", scheduler, "--student", "s0")
-        assert "REFUSES" in proc.stdout, proc.stdout
-        result = course.result(ASSIGNMENT, "s0")
-        assert result["status"] == "grader_error"
-        assert "refused" in result["message"] and "`unshare` is not installed" in result["message"], result
-        assert rows(course)["s0"] == ("grader_error", "", "")
-        course.grade(ASSIGNMENT, "--cluster", scheduler, "--student", "s0", "--isolation", "none")
-        assert rows(course)["s0"] == ("ok", "10", "none")
-    finally:
-        server_helpers.stop(worker)
+def test_a_worker_that_cannot_sandbox_refuses_and_says_why(pool, monkeypatch):
+    """The worker's side of a task (what ``dask worker`` runs), in this process: with no
+    `unshare` on its PATH it cannot make namespaces, as without root."""
+    from autograder import cluster
+
+    course = copy_of(pool, "refused")
+    monkeypatch.setattr(cluster, "_CHECKED", {})
+    monkeypatch.setenv("PATH", str(server_helpers.BIN))
+    job = worker_job(course, monkeypatch)
+    result = cluster.grade_on_worker(job, "s0", cluster.pack(job.submitted("s0")))
+    assert result.status == "grader_error" and not result.isolation
+    assert "refused" in result.message and "`unshare` is not installed" in result.message, result.message
+    # unless the instructor said so: then it grades, and the result says with what isolation
+    job = worker_job(course, monkeypatch, "--isolation", "none")
+    result = cluster.grade_on_worker(job, "s0", cluster.pack(job.submitted("s0")))
+    assert (result.status, result.score, result.isolation) == ("ok", 10, "none")
+    # a worker running other grading code refuses too: it could give other scores
+    job.version = "another"
+    result = cluster.grade_on_worker(job, "s0", cluster.pack(job.submitted("s0")))
+    assert result.status == "grader_error" and "another version of the grader" in result.message
 
 
 def start_workers_wait(address, name):
