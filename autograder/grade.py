@@ -278,7 +278,7 @@ def main(argv=None):
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     coursedir, course_id = load_coursedir(args.config)
     try:    # the schema made or checked once, before any worker starts
-        gradebook_db.prepare(coursedir.db_url, course_id)
+        store.retry_locked(lambda: gradebook_db.prepare(coursedir.db_url, course_id), args.lock_timeout, say)
     except gradebook_db.GradebookError as err:
         raise SystemExit(f"error: {err}") from None
     assignment, waited = store.retry_locked(lambda: load_assignment(coursedir, course_id, args.assignment),

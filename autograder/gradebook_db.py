@@ -135,6 +135,28 @@ def _ensure_course(connection, course_id, Course):
         connection.execute(Course.__table__.insert().values(id=course_id))
 
 
+def _complete(db_url, head, course_id):
+    """Whether the schema is whole (and the course's row there), looked at without a lock;
+    False when it cannot be looked at (prepare then says why)."""
+    from nbgrader.api import Course
+    from sqlalchemy import create_engine, select
+
+    try:
+        engine = create_engine(db_url, future=True)
+    except Exception:
+        return False
+    try:
+        with engine.connect() as connection:
+            if describe(connection, head)[0] != "complete":
+                return False
+            return not course_id or connection.execute(
+                select(Course.id).where(Course.id == course_id)).first() is not None
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
 def prepare(db_url, course_id=None, create=True, repair=False):
     """Make the gradebook's schema if the database is empty (``create``), or check it;
     complete a half-made one if ``repair``. Returns what was done ("made", "checked",
@@ -143,6 +165,8 @@ def prepare(db_url, course_id=None, create=True, repair=False):
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     head = head_revision()
+    if _complete(db_url, head, course_id if create else None):
+        return "checked"         # the usual case, without taking the lock below
     engine = engine_for(db_url)
     try:
         with engine.begin() as connection:        # one transaction: all of it, or nothing
@@ -171,6 +195,8 @@ def prepare(db_url, course_id=None, create=True, repair=False):
     except GradebookError:
         raise
     except (OperationalError, DBAPIError) as err:
+        if transient(err):
+            raise                # locked by another writer: the caller waits and tries again
         first = str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise GradebookError(f"cannot use the gradebook database {shown(db_url)}: {first}. Is the server running, "
                              "does the database exist (`createdb`), and may this user create tables in it?") from None
