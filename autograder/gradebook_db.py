@@ -90,13 +90,13 @@ def engine_for(db_url):
 
 
 def describe(connection, head):
-    """("empty" | "complete" | "half-made" | "other-version", what is wrong in words)."""
+    """("no-tables" | "complete" | "half-made" | "other-version", what is wrong in words)."""
     from nbgrader.api import Base
     from sqlalchemy import inspect, text
 
     tables = set(inspect(connection).get_table_names())
     if not tables:
-        return "empty", ""
+        return "no-tables", ""
     missing = sorted(set(Base.metadata.tables) - tables)
     versions = []
     if "alembic_version" in tables:
@@ -173,7 +173,7 @@ def prepare(db_url, course_id=None, create=True, repair=False):
             if engine.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
             state, why = describe(connection, head)
-            if state == "empty":
+            if state == "no-tables":
                 if not create:
                     raise GradebookError(f"the gradebook {shown(db_url)} is empty: run "
                                          "`python -m autograder.gradebook_db init` first")
