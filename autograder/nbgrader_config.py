@@ -17,7 +17,7 @@ file's own location, so no absolute path is written down anywhere):
                                  nbgrader's working state (gitignored)
     autograder/exchange/         the default exchange (gitignored)
 
-Two environment variables move things for tests and for other setups:
+Environment variables move things for tests and for other setups:
 
 * ``NNLEARN_COURSE_ROOT``: use another folder as the course root (the test suite
   runs whole grading rounds in temporary copies of the course);
