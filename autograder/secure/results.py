@@ -58,6 +58,8 @@ class Result:
     restarts: int = 0
     graded_at: str = ""
     gradebook: str = ""                              # what the gradebook writer did
+    late: dict = None                                # {timestamp, due, seconds_late, penalty} (deadlines.py)
+    inputs: str = ""                                 # the fingerprint of what was graded (secure/inputs.py)
     notebook_json: str = None                        # the notebook handed in (not written out)
 
     def stamp(self):
