@@ -436,10 +436,13 @@ class Saver:
         counts = {}
         for r in self.results:
             counts[r.status] = counts.get(r.status, 0) + 1
+        parts = [", ".join(f"{n} {s}" for s, n in sorted(counts.items()))] if counts else []
+        if self.results:
+            parts.insert(0, f"{elapsed / len(self.results):.2f} s per submission")
+        if skipped:
+            parts.append(f"{skipped} skipped as up to date")
         print(f"graded {len(self.results)} submissions of {self.assignment.name} in {elapsed:.1f} s with "
-              f"{jobs} job(s): {elapsed / max(1, len(self.results)):.2f} s per submission; "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-              + (f"; {skipped} skipped as up to date" if skipped else ""))
+              f"{jobs} job(s): " + "; ".join(parts))
         late = [r for r in self.results if (r.late or {}).get("seconds_late")]
         if late:
             print(f"{len(late)} late: " + ", ".join(
