@@ -9,7 +9,13 @@ row in the export, with a score and a status. Run it from the course root as roo
 
     sudo .venv/bin/python -m autograder.grade backprop            # all students
     sudo .venv/bin/python -m autograder.grade backprop --student alice --student bob
+    sudo .venv/bin/python -m autograder.grade backprop --force      # even the submissions up to date
     .venv/bin/python -m autograder.grade --help
+
+By default a submission is graded only when something it depends on changed since its
+last grading (secure/inputs.py); late submissions get nbgrader's late penalty
+(deadlines.py). A long run prints a progress line now and then; ``--verbose`` one line
+per submission, ``--quiet`` only the summary.
 
 It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
 folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,

@@ -18,8 +18,14 @@ from nbgrader.api import Gradebook
 from assignment_helpers import student_copy
 from grading_helpers import GradingCourse, clone, namespaces_available
 
-pytestmark = [pytest.mark.skipif(not namespaces_available(), reason="the sandbox needs root and unshare"),
-              pytest.mark.xdist_group("grading-term"), pytest.mark.slow]
+
+
+def on_the_course(test):
+    """A slow test on the shared course (one worker, in order)."""
+    for mark in (pytest.mark.slow, pytest.mark.xdist_group("grading-term"),
+                 pytest.mark.skipif(not namespaces_available(), reason="the sandbox needs root and unshare")):
+        test = mark(test)
+    return test
 
 DUE = datetime.datetime(2026, 1, 10, 12, 0, 0)
 STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
@@ -87,6 +93,7 @@ def course(tmp_path_factory):
     return c
 
 
+@on_the_course
 def test_a_late_submission_scores_what_stock_autograde_gives_it(course):
     """penalty_method "zero" (autograder/nbgrader_config.py): 14 h late scores 0 both ways."""
     assert submission(course, "activations", "ontime") == (10, 0)
@@ -100,6 +107,7 @@ def test_a_late_submission_scores_what_stock_autograde_gives_it(course):
         assert submission(course.stock, "activations", student) == submission(course, "activations", student)
 
 
+@on_the_course
 def test_an_extension_makes_it_on_time(course):
     assert "due 2026-01-12T12:00:00" in course.extend_output
     r = row(course, "activations", "extended")
@@ -109,6 +117,7 @@ def test_an_extension_makes_it_on_time(course):
     assert "newton: due never" in listing
 
 
+@on_the_course
 def test_a_penalty_left_by_stock_autograde_does_not_survive_a_regrade(course):
     """Stock autograde (already run on the clone) penalised `late`; after an extension,
     a re-grade by the course's grader recomputes the penalty and clears it."""
@@ -123,6 +132,7 @@ def test_a_penalty_left_by_stock_autograde_does_not_survive_a_regrade(course):
         ["late", "ok", "10/10"]], "--verbose prints one line per submission"
 
 
+@on_the_course
 def test_blank_absent_and_stray_rows_differ(course):
     blank, absent, stray = (row(course, "activations", s) for s in ("blank", "absent", "stray"))
     assert blank["status"] == "unchanged" and "as released" in blank["message"]
@@ -134,6 +144,7 @@ def test_blank_absent_and_stray_rows_differ(course):
     assert row(course, "activations", "ontime")["status"] == "ok"
 
 
+@on_the_course
 def test_only_what_changed_is_graded_again_and_hand_grades_stay(course):
     # a hand grade on the written answer: the points still to grade count down
     assert row(course, "newton", "writer")["manual_points_to_grade"] == "3"

@@ -292,7 +292,7 @@ def make_plan(assignment, nb):
 
 
 def answers_of(assignment, plan):
-    """For each written-answer (and code solution) cell: "unchanged", "missing" or "answered"."""
+    """For each written-answer (and code solution) cell: "as_released", "missing" or "answered"."""
     out = {}
     present = {e.template.grade_id: e for e in plan.entries if e.template is not None and e.cell is not None}
     for template in assignment.cells:
@@ -302,7 +302,7 @@ def answers_of(assignment, plan):
         if entry is None:
             out[template.grade_id] = "missing"
         elif entry.cell.source.strip() == template.source.strip():
-            out[template.grade_id] = "unchanged"
+            out[template.grade_id] = "as_released"
         else:
             out[template.grade_id] = "answered"
     return out
@@ -314,4 +314,4 @@ def is_release_as_is(assignment, plan):
     answers = answers_of(assignment, plan)
     added = any(e.template is None and e.cell is not None and e.cell.cell_type == "code" and e.cell.source.strip()
                 for e in plan.entries)
-    return bool(answers) and set(answers.values()) == {"unchanged"} and not added
+    return bool(answers) and set(answers.values()) == {"as_released"} and not added

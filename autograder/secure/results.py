@@ -54,7 +54,7 @@ class Result:
     max_score: float = 0.0
     seconds: float = 0.0
     timestamp: str = None
-    answers: dict = field(default_factory=dict)      # grade id -> "answered" | "unchanged" | "missing"
+    answers: dict = field(default_factory=dict)      # grade id -> "answered" | "as_released" | "missing"
     restarts: int = 0
     graded_at: str = ""
     gradebook: str = ""                              # what the gradebook writer did

@@ -115,15 +115,15 @@ class GradebookWriter:
                     if name in result.tests:
                         grade.auto_score = float(result.tests[name].points)
                         grade.needs_manual_grade = grade.manual_score is not None
-                    elif not has_notebook or answers.get(name) == "unchanged":
+                    elif not has_notebook or answers.get(name) == "as_released":
                         grade.auto_score = 0.0          # nothing handed in for this cell
                         grade.needs_manual_grade = grade.manual_score is not None
                     else:
                         grade.auto_score = None         # a written answer: graded by hand
                         grade.needs_manual_grade = True
                 for comment in notebook.comments:
-                    unchanged = not has_notebook or answers.get(comment.name) in ("unchanged", "missing")
-                    comment.auto_comment = "No response." if unchanged else None
+                    blank = not has_notebook or answers.get(comment.name) in ("as_released", "missing")
+                    comment.auto_comment = "No response." if blank else None
             result.late = self._penalty(submission, session)
             session.commit()
             return "written"
