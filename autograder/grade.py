@@ -425,17 +425,18 @@ class Saver:
     def refresh_penalties(self, students):
         """Submissions skipped as up to date keep their scores, but their penalty is
         recomputed: a hand-graded score entered since changes what a penalty takes."""
-        for student in students:
-            try:
-                late = self.out.gradebook.refresh_penalty(self.assignment.name, student)
-                path = self.out.results_dir / f"{student}.json"
-                last = read_result(path)
-                if late is not None and last and last.get("late") != late:
-                    last["late"] = late
-                    store.atomic_write(path, json.dumps(last, indent=1, default=str))
-                    store.hand_back(str(path), self.out.owner)
-            except Exception as err:
-                self.failures.append(f"{student}: the late penalty could not be updated: {err}")
+        try:
+            found = self.out.gradebook.refresh_penalties(self.assignment.name, students)
+        except Exception as err:
+            self.failures.append(f"the late penalties of the submissions up to date could not be updated: {err}")
+            return
+        for student, late in found.items():
+            path = self.out.results_dir / f"{student}.json"
+            last = read_result(path)
+            if late is not None and last and last.get("late") != late:
+                last["late"] = late
+                store.atomic_write(path, json.dumps(last, indent=1, default=str))
+                store.hand_back(str(path), self.out.owner)
 
     def report(self, elapsed, jobs, waited, csv_path, skipped=0):
         """The summary lines; the command's exit status."""

@@ -150,12 +150,15 @@ def test_only_what_changed_is_graded_again_and_hand_grades_stay(course):
     assert row(course, "newton", "writer")["manual_points_to_grade"] == "3"
     with Gradebook(course.db_url, "nnlearn") as gb:
         gb.find_grade("cost", "newton", "newton", "writer").manual_score = 2.0
+        gb.find_grade("test_relu", "activations", "activations", "late").manual_score = 0.0   # an override
         gb.db.commit()
     # nothing changed: everyone is up to date; the export (every assignment) is rewritten
     again = course.grade("activations", "--quiet")
     assert again.stdout.splitlines()[1:2] == ["graded 0 submissions of activations in 0.0 s with 1 job(s): "
                                               "7 skipped as up to date"], again.stdout
     assert row(course, "newton", "writer")["manual_points_to_grade"] == "0"
+    # ... but a penalty follows the hand-graded score ("zero": all of it)
+    assert submission(course, "activations", "late") == (9, 9) and row(course, "activations", "late")["penalty"] == "9"
     # a hidden test is fixed: newton's submissions are graded again, activations' are not
     source = course.root / "solutions" / "newton" / "newton.ipynb"
     nb = nbformat.read(str(source), as_version=4)

@@ -154,30 +154,32 @@ class GradebookWriter:
 
         return deadlines.apply_penalty(self.penalties, submission, session)
 
-    def refresh_penalty(self, assignment_name, student):
-        """Recompute one submission's penalty from the gradebook as it is now (manual
-        scores entered since the last grading included); the late record, or None."""
+    def refresh_penalties(self, assignment_name, students):
+        """Recompute these submissions' penalties from the gradebook as it is now (manual
+        scores entered since their grading included), in one transaction:
+        {student: the late record} for those the gradebook has."""
         def once():
             from nbgrader import api
 
             gb = api.Gradebook(self.db_url, self.course_id)
             try:
-                try:
-                    submission = gb.find_submission(assignment_name, student)
-                except api.MissingEntry:
-                    return None
-                late = self._penalty(submission, gb.db)
+                wanted, found = set(students), {}
+                for submission in gb.find_assignment(assignment_name).submissions:
+                    if submission.student_id in wanted:
+                        found[submission.student_id] = self._penalty(submission, gb.db)
                 gb.db.commit()
-                return late
+                return found
             except BaseException:
                 gb.db.rollback()
                 raise
             finally:
                 gb.close()
 
-        late, retries = retry_locked(once, self.lock_timeout, self.log, f"the gradebook (penalty of {student})")
+        if not students:
+            return {}
+        found, retries = retry_locked(once, self.lock_timeout, self.log, "the gradebook (late penalties)")
         self.retries += retries
-        return late
+        return found
 
     @staticmethod
     def _ensure_submission(gb, assignment_name, student_id, create):
