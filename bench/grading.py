@@ -65,7 +65,7 @@ def _grader(course, assignment, jobs):
     started = time.perf_counter()
     env = course.env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    proc = subprocess.run([*GRADER, assignment, "--jobs", str(jobs), "--quiet"],
+    proc = subprocess.run([*GRADER, assignment, "--jobs", str(jobs), "--quiet", "--force"],   # each run grades all
                           cwd=course.root, env=env, capture_output=True, text=True, timeout=3600)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
