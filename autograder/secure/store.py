@@ -144,8 +144,10 @@ class GradebookWriter:
             try:
                 submission.timestamp = utils.parse_utc(result.timestamp)
             except Exception as err:
-                result.notes.append(f"timestamp.txt ({result.timestamp!r}) could not be read ({err}); the "
-                                    "submission was taken as on time")
+                note = (f"timestamp.txt ({result.timestamp!r}) could not be read ({err}); the submission was "
+                        "taken as on time")
+                if note not in result.notes:        # a retried write must not say it twice
+                    result.notes.append(note)
 
     def _penalty(self, submission, session):
         if self.penalties is None:
