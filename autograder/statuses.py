@@ -67,7 +67,7 @@ TABLE = [
            "is not sent to the LMS until you add the student or move the work to the right id (a course without "
            "a class list flags nobody)", "the tests that passed", True, SCORES),
     Status("unchanged", 7, "Your notebook is the assignment as it was released: no answer was written in it.",
-           "the notebook handed in is the release as it was: no solution or answer cell changed and no cell "
+           "the notebook handed in is the release as it was: no solution or answer cell changed and no code cell "
            "added (a blank template, handed in by mistake?)", "the tests that passed (none, for a blank "
            "template)", True, SCORES),
     Status("missing_notebook", 0, "No notebook with the expected name was found in your submission.",
