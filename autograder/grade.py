@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from . import classlist, deadlines, limits, statuses
+from . import report as class_report
 from .secure import plan as plans
 from .secure import codec, inputs, rpc, runner, sandbox, store
 from .secure.results import Result
@@ -310,6 +311,7 @@ def main(argv=None):
                                       args.lock_timeout, say)
     store.export_csv(Path(coursedir.root) / "autograder", csv_path, facts)
     store.hand_back(str(csv_path), saver.out.owner)
+    class_report.after_grading(coursedir, course_id, say)
     return saver.report(elapsed, jobs, waited + more + more2 + more3, csv_path, len(up_to_date))
 
 
