@@ -65,6 +65,16 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 60
 
+# --- deadlines ------------------------------------------------------------------
+# Due dates are the gradebook's (`nbgrader db assignment add NAME --duedate=...`), extensions
+# too (`python -m autograder.deadlines extend NAME STUDENT --hours 48`). A submission later
+# than its due date (timestamp.txt) gets nbgrader's late penalty, on both grading paths:
+# stock autograde runs AssignLatePenalties, `python -m autograder.grade` applies the same
+# plugin (autograder/deadlines.py). "zero": a late submission scores 0; "none": lateness is
+# only recorded. For another rule, a LateSubmissionPlugin subclass of your own goes in
+# c.AssignLatePenalties.plugin_class.
+c.LateSubmissionPlugin.penalty_method = "zero"
+
 # --- files handed in through the LMS (nbgrader zip_collect) -------------------------
 # Put the downloads (notebooks, or zips of them) in
 # autograder/downloaded/<assignment>/archive/. A file named <student_id>_<notebook>.ipynb,

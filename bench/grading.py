@@ -73,7 +73,7 @@ def _grader(course, assignment, jobs, *more, env=None):
     started = time.perf_counter()
     env = dict(env or course.env())
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    proc = subprocess.run([*GRADER, assignment, "--jobs", str(jobs), "--quiet", *more],
+    proc = subprocess.run([*GRADER, assignment, "--jobs", str(jobs), "--quiet", "--force", *more],  # all, each run
                           cwd=course.root, env=env, capture_output=True, text=True, timeout=3600)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
