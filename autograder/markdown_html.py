@@ -102,9 +102,15 @@ def _renderer():
 _MD = _renderer()
 
 
-def markdown_to_html(text):
-    """A notebook's markdown as safe HTML, maths as MathML."""
-    return _MD.render(text or "")
+def markdown_to_html(text, heading_offset=0):
+    """A notebook's markdown as safe HTML, maths as MathML; its headings moved
+    ``heading_offset`` levels down (at most h6), to sit under the page's own."""
+    env = {}
+    tokens = _MD.parse(text or "", env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+    return _MD.renderer.render(tokens, _MD.options, env)
 
 
 def math_spans(text):

@@ -43,12 +43,13 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 STYLE = """
 :root { color-scheme: light; }
 body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60rem; margin: 0 auto;
-       padding: 1rem; color: #1f2328; background: #fff; overflow-wrap: anywhere; }
+       padding: 1rem; color: #1f2328; background: #fff; overflow-wrap: break-word; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.25rem; margin-top: 2rem; } h3 { font-size: 1rem; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
 th, td { border-bottom: 1px solid #8c959f; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+.nowrap { white-space: nowrap; }
 .pass { color: #116329; font-weight: bold; } .fail { color: #a40e26; font-weight: bold; }
 .status { padding: .6rem .8rem; border-left: 4px solid #a40e26; background: #fff5f5; margin: 1rem 0; }
 .total td, .total th { font-weight: bold; border-top: 2px solid #1f2328; }
@@ -65,6 +66,11 @@ math[display="block"] { overflow-x: auto; }
 
 def esc(text):
     return html.escape(str(text), quote=True)
+
+
+def breakable(name):
+    """A grade id that may wrap after its underscores on a narrow screen."""
+    return esc(name).replace("_", "_<wbr>")
 
 
 def points(value):
@@ -230,7 +236,8 @@ def tests_table(result, marks):
         if test.student_traceback:
             detail += ("<details><summary>where in your code</summary>"
                        f"<pre>{esc(test.student_traceback)}</pre></details>")
-        out.append(f"<tr><td><code>{esc(test.name)}</code></td><td>{points(score)} / {points(test.max_points)}</td>"
+        out.append(f"<tr><td><code>{breakable(test.name)}</code></td>"
+                   f"<td class='nowrap'>{points(score)} / {points(test.max_points)}</td>"
                    f"<td>{verdict}</td><td>{detail}</td></tr>")
     out.append("</table></div>")
     return out
@@ -252,7 +259,7 @@ def answers_table(assignment, marks):
         score = got.score if got else None
         shown = (f"{points(score)} / {points(cell.points)}" if cell.kind == "answer" and score is not None
                  else "not graded yet" if cell.kind == "answer" else "")
-        out.append(f"<tr><td><code>{esc(cell.grade_id)}</code></td><td>{shown}</td>"
+        out.append(f"<tr><td><code>{breakable(cell.grade_id)}</code></td><td>{shown}</td>"
                    f"<td>{esc(got.comment) if got and got.comment else ''}</td></tr>")
     out.append("</table></div>")
     return out
@@ -269,12 +276,12 @@ def notebook_section(result, marks, plan):
         graded = template is not None and template.kind in ("test", "answer")
         out.append(f"<section class='cell{' graded' if graded else ''}'>")
         if graded:
-            out.append(f"<h3>{esc(template.grade_id)} ({points(template.points)} points)</h3>")
+            out.append(f"<h3>{breakable(template.grade_id)} ({points(template.points)} points)</h3>")
         if cell is None:
             # never the gradebook's copy: for a test cell it holds the hidden tests
             out.append("<p class='note'>This cell was missing from your notebook.</p>")
         elif cell.cell_type == "markdown":
-            out.append(markdown_to_html(cell.source))
+            out.append(markdown_to_html(cell.source, heading_offset=3))
         else:
             out.append(f"<pre><code>{esc(cell.source)}</code></pre>")
             out += [o for o in (output_html(x) for x in cell.get("outputs", [])) if o]
