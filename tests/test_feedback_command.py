@@ -210,3 +210,32 @@ def test_release_skips_lms_students_with_a_plain_message(term):
         lms = [line for line in out.splitlines() if line.strip().startswith(f"{student} ")]
         assert lms and str(page(course, student)) in lms[-1], f"{student}'s page is not listed for the LMS:\n{out}"
     assert "Traceback" not in course.release_run.stderr, course.release_run.stderr
+
+
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def test_stock_feedback_and_the_formgrader_load_nothing_from_outside(term, monkeypatch):
+    """nbgrader's own pages (the formgrader's, and stock generate_feedback's) draw the
+    maths as MathML and load no script from a CDN."""
+    course, _ = term
+    course.nbgrader("generate_feedback", ASSIGNMENT, "--student=ada", "--force",
+                    "--CourseDirectory.feedback_directory=autograder/stock-feedback")
+    stock = (course.root / "autograder" / "stock-feedback" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert not EXTERNAL.search(stock), f"stock feedback loads {EXTERNAL.search(stock).group(0)}"
+    assert "<math" in stock and "MathJax.Hub" not in stock, "stock feedback does not draw its maths as MathML"
+
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("NNLEARN_COURSE_ROOT", str(course.root))
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "autograder")).load_config()
+    config.HTMLExporter.template_name = "formgrade"       # what the formgrader's exporter uses
+    html, _ = HTMLExporter(config=config).from_filename(
+        str(course.autograded_path("ada", ASSIGNMENT)),
+        resources={"assignment_id": ASSIGNMENT, "notebook_id": ASSIGNMENT, "submission_id": "x", "index": 0,
+                   "total": 1, "base_url": "", "student": "ada", "last_name": "", "first_name": "",
+                   "notebook_path": ""})
+    assert "formgrade" in html.lower() or "grade" in html, "this is not the formgrader's page"
+    assert not EXTERNAL.search(html), f"the formgrader's page loads {EXTERNAL.search(html).group(0)}"
+    assert "<math" in html and "MathJax.Hub" not in html, "the formgrader does not draw the maths as MathML"

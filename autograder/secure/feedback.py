@@ -36,8 +36,9 @@ from .. import statuses
 from ..markdown_html import markdown_to_html
 
 PAGE_MODE, FOLDER_MODE = 0o644, 0o755
-MAX_OUTPUT_CHARS = 5_000          # of one output of the student's notebook, on the page
-MAX_IMAGE_BYTES = 2 * 2**20
+MAX_OUTPUT_CHARS = 5_000          # of one output or cell of the student's notebook, on the page
+MAX_NOTEBOOK_CHARS = 150_000      # of the whole notebook section: a flood never bloats a page
+MAX_IMAGES_BYTES = 2 * 2**20
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 STYLE = """
@@ -271,7 +272,11 @@ def notebook_section(result, marks, plan):
     out = ["<h2>Your notebook</h2>",
            "<p class='note'>Your cells as you handed them in, with your outputs; under each test, its verdict."
            "</p>"]
+    budget = Budget()
     for entry in plan.entries:
+        if budget.spent():
+            out.append("<p class='note'>The rest of your notebook is too long to show here.</p>")
+            break
         template, cell = entry.template, entry.cell
         graded = template is not None and template.kind in ("test", "answer")
         out.append(f"<section class='cell{' graded' if graded else ''}'>")
@@ -281,10 +286,10 @@ def notebook_section(result, marks, plan):
             # never the gradebook's copy: for a test cell it holds the hidden tests
             out.append("<p class='note'>This cell was missing from your notebook.</p>")
         elif cell.cell_type == "markdown":
-            out.append(markdown_to_html(cell.source, heading_offset=3))
+            out.append(budget.take(markdown_to_html(clip(cell.source), heading_offset=3)))
         else:
-            out.append(f"<pre><code>{esc(cell.source)}</code></pre>")
-            out += [o for o in (output_html(x) for x in cell.get("outputs", [])) if o]
+            out.append(budget.take(f"<pre><code>{esc(clip(cell.source))}</code></pre>"))
+            out += [budget.take(o) for o in (output_html(x, budget) for x in cell.get("outputs", [])) if o]
         if template is not None and template.kind == "test":
             test = result.tests.get(template.grade_id)
             if test is not None:
@@ -304,7 +309,21 @@ def notebook_section(result, marks, plan):
     return out
 
 
-def output_html(output):
+class Budget:
+    """What the notebook section may still add to the page."""
+
+    def __init__(self):
+        self.chars, self.image_bytes = MAX_NOTEBOOK_CHARS, MAX_IMAGES_BYTES
+
+    def take(self, text):
+        self.chars -= len(text)
+        return text
+
+    def spent(self):
+        return self.chars <= 0
+
+
+def output_html(output, budget):
     """One output of the student's notebook, escaped (HTML and JavaScript outputs are
     shown as their text version)."""
     kind = output.get("output_type")
@@ -316,12 +335,14 @@ def output_html(output):
     if kind in ("execute_result", "display_data"):
         data = output.get("data", {})
         image = data.get("image/png")
-        if isinstance(image, str) and len(image) < MAX_IMAGE_BYTES * 4 // 3:
+        if isinstance(image, str) and len(image) <= budget.image_bytes:
             try:
                 base64.b64decode(image.replace("\n", ""), validate=True)
             except (binascii.Error, ValueError):
                 image = None
             if image:
+                budget.image_bytes -= len(image)
+                budget.chars += len(image)          # counted apart from the text
                 alt = data.get("text/plain", "an image your notebook drew")
                 return f"<img src='data:image/png;base64,{image.replace(chr(10), '')}' alt='{esc(clip(alt, 200))}'>"
         text = data.get("text/plain")
