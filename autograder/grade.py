@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from . import limits, statuses
+from . import report as class_report
 from .secure import plan as plans
 from .secure import codec, rpc, runner, sandbox, store
 from .secure.results import Result
@@ -271,6 +272,7 @@ def main(argv=None):
     manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
     store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
     store.hand_back(str(csv_path), saver.out.owner)
+    class_report.after_grading(coursedir, course_id, say)
     return saver.report(elapsed, jobs, waited + more, csv_path)
 
 

@@ -70,6 +70,14 @@ c.LimitOutput.max_traceback = 60
 c.FileNameCollectorPlugin.named_regexp = (
     r"^(?:.*[/\\])?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.-]*)_(?P<file_id>[a-z_]+\.ipynb)$"
 )
+# Canvas's "Download Submissions" zip (lastfirst_[late_]<user id>_<submission id>_<file>):
+# run `NNLEARN_ZIP_FROM=canvas nbgrader zip_collect ASSIGNMENT`. Canvas's user id becomes the
+# course's student id through the class list, the latest of several files wins, a late
+# file is handed in with a canvas_late.txt beside it, and odd files are skipped by name
+# (autograder/canvas_collect.py).
+if os.environ.get("NNLEARN_ZIP_FROM", "").lower() == "canvas":
+    c.ZipCollectApp.collector_plugin = "autograder.canvas_collect.CanvasCollector"
+    c.ZipCollectApp.extractor_plugin = "autograder.canvas_collect.CanvasExtractor"
 
 # --- the stock `nbgrader autograde` fallback ---------------------------------------
 # The course grades with `python -m autograder.grade` (book/for-instructors.md). Stock

@@ -369,6 +369,8 @@ def test_a_regrade_never_leaves_a_stale_score(course):
     assert auto_points(course, "sam") == 0
     assert not course.autograded_path("sam", "activations").exists(), "a stale autograded copy was left"
     assert "could not be read" in course.feedback_html("activations", "sam")
+    report = (course.root / "autograder" / "report" / "index.html").read_text()     # rewritten by every run
+    assert "<th scope='row'>sam</th><td>malformed</td>" in report
 
     shutil.rmtree(course.submission_folder("sam", "activations"))
     course.grade("activations", "--student", "sam")
