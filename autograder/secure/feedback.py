@@ -328,10 +328,10 @@ def output_html(output, budget):
     shown as their text version)."""
     kind = output.get("output_type")
     if kind == "stream":
-        return f"<pre class='output'>{esc(clip(output.get('text', '')))}</pre>"
+        return f"<pre class='printed'>{esc(clip(output.get('text', '')))}</pre>"
     if kind == "error":
         lines = output.get("traceback") or [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
-        return f"<pre class='output'>{esc(clip(ANSI.sub('', chr(10).join(lines))))}</pre>"
+        return f"<pre class='printed'>{esc(clip(ANSI.sub('', chr(10).join(lines))))}</pre>"
     if kind in ("execute_result", "display_data"):
         data = output.get("data", {})
         image = data.get("image/png")
@@ -347,7 +347,7 @@ def output_html(output, budget):
                 return f"<img src='data:image/png;base64,{image.replace(chr(10), '')}' alt='{esc(clip(alt, 200))}'>"
         text = data.get("text/plain")
         if text:
-            return f"<pre class='output'>{esc(clip(text if isinstance(text, str) else ''.join(text)))}</pre>"
+            return f"<pre class='printed'>{esc(clip(text if isinstance(text, str) else ''.join(text)))}</pre>"
     return ""
 
 
