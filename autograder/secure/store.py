@@ -271,13 +271,19 @@ class Store:
         self.results_dir = self.work / "results" / assignment.name
         self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log)
         self.owner = course_owner(coursedir.root)
+        self._reader = None
 
     def marks(self, student):
-        """The gradebook's marks of a submission, for its feedback page."""
+        """The gradebook's marks of a submission, for its feedback page (one reading
+        connection for the batch; each read ends its transaction, holding no lock)."""
         from nbgrader.api import Gradebook
 
-        with Gradebook(self.coursedir.db_url, self.gradebook.course_id) as gb:
-            return feedback_page.read_marks(gb, self.assignment.name, student)
+        if self._reader is None:
+            self._reader = Gradebook(self.coursedir.db_url, self.gradebook.course_id)
+        try:
+            return feedback_page.read_marks(self._reader, self.assignment.name, student)
+        finally:
+            self._reader.db.rollback()
 
     def path(self, step, student):
         return Path(self.coursedir.format_path(step, student, self.assignment.name))
