@@ -143,7 +143,7 @@ def arguments(argv=None):
     p = argparse.ArgumentParser(prog="python -m autograder.feedback",
                                 description="Write every student's feedback page (autograded and manual scores, "
                                             "comments, hints, their notebook); optionally hand them out.")
-    p.add_argument("assignment")
+    p.add_argument("assignment", help="the assignment (as in solutions/ and the gradebook)")
     p.add_argument("--student", action="append", default=[], help="only this student (repeat for several)")
     p.add_argument("--release", action="store_true",
                    help="then release the pages through nbgrader's exchange; list those to upload to the LMS")
