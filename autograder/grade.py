@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import limits, statuses
+from . import gradebook_db, limits, statuses
 from . import report as class_report
 from .secure import plan as plans
 from .secure import codec, rpc, runner, sandbox, store
@@ -72,6 +72,9 @@ def arguments(argv=None):
     p.add_argument("--isolation", choices=["auto", "none"], default="auto",
                    help="auto: namespaces and a separate uid when run as root; none: no sandbox "
                         "(the notebook runs as you, can read your files and use the network)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="grade on a Dask cluster: a scheduler's address (tcp://HOST:PORT, tls://HOST:PORT) "
+                        "or `local` for a LocalCluster on this machine; default: a process pool here")
     p.add_argument("--uid-base", type=int, default=1_900_000_000,
                    help="notebooks run as uids UID_BASE, UID_BASE+1, ... (one per job); they must "
                         "belong to no account (default 1900000000)")
@@ -132,16 +135,24 @@ def find_students(coursedir, course_id, assignment, only):
 # --- one submission, in a worker ------------------------------------------------------------
 
 class Job:
-    """What a worker needs to grade any submission of the batch."""
+    """What a worker needs to grade any submission of the batch; plain data, so that it
+    pickles (a Dask worker on another machine gets a copy)."""
 
     def __init__(self, args, coursedir, assignment, isolation):
         self.assignment = assignment
-        self.isolation = isolation
+        self.isolation = isolation            # chosen here for the pool; by each worker on a cluster
+        self.requested, self.uid_base, self.expose = args.isolation, args.uid_base, list(args.expose)
         self.limits = sandbox.Limits(memory=parse_size(args.memory), processes=args.processes,
                                      cpu=int(args.notebook_timeout) + 30, output=parse_size(args.max_output))
         self.cell_timeout, self.notebook_timeout = args.cell_timeout, args.notebook_timeout
-        self.submitted = lambda student: Path(coursedir.format_path(
-            coursedir.submitted_directory, student, assignment.name))
+        self.root, self.structure = coursedir.root, coursedir.directory_structure
+        self.submitted_step = coursedir.submitted_directory
+        self.secrets = secret_paths(coursedir)
+
+    def submitted(self, student):
+        """The student's submission folder (nbgrader's CourseDirectory.format_path)."""
+        return Path(self.root, self.structure.format(nbgrader_step=self.submitted_step, student_id=student,
+                                                     assignment_id=self.assignment.name))
 
 
 JOB = None
@@ -173,18 +184,23 @@ def stage_student_files(folder, notebook_path):
     return stage
 
 
-def grade_one(student):
-    """Grade one student's submission (in a worker); never raises."""
+def grade_in_pool(student):
+    """The process pool's task: one submission, read from the course's folder."""
+    return grade_one(JOB, SLOT, student, JOB.submitted(student))
+
+
+def grade_one(job, slot, student, folder):
+    """Grade the submission in ``folder`` with sandbox uid ``slot``; never raises. The one
+    path of every submission: the pool's workers and the cluster's (autograder/cluster.py)."""
     try:
-        return _grade_one(student)
+        result = _grade_one(job, slot, student, folder)
     except Exception as err:   # a fault of the grader's: that submission is flagged, the batch goes on
-        return Result.grader_error(student, JOB.assignment,
+        return Result.grader_error(student, job.assignment,
                                    f"the grader failed on this submission: {type(err).__name__}: {err}")
+    return result
 
 
-def _grade_one(student):
-    job, slot = JOB, SLOT
-    folder = job.submitted(student)
+def _grade_one(job, slot, student, folder):
     submission = plans.read_submission(folder, student, job.assignment.notebook)
     stage = None
     try:
@@ -197,43 +213,62 @@ def _grade_one(student):
         if stage:
             shutil.rmtree(stage, ignore_errors=True)
     result.notebook_json = None if submission.notebook is None else json.dumps(submission.notebook)
+    if submission.status == statuses.OK:
+        result.isolation = job.isolation.mode       # what the notebook ran in, for the export
     return result.stamp()
 
 
 # --- the batch ---------------------------------------------------------------------------
 
+def secret_paths(coursedir):
+    """What a sandbox must not see: the sources, the submissions, the gradebook."""
+    return [str(Path(coursedir.root) / coursedir.source_directory),
+            str(Path(coursedir.root) / coursedir.submitted_directory),
+            coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
+            else str(Path(coursedir.root) / "autograder")]
+
+
 def preflight(isolation, limits, coursedir):
     """Start one sandbox and check what it can see; explain the isolation in one line."""
+    try:
+        return check_sandbox(isolation, limits, secret_paths(coursedir))
+    except SandboxUnavailable as err:
+        raise SystemExit(f"error: {err}") from None
+
+
+class SandboxUnavailable(Exception):
+    """This machine cannot give the isolation asked for; the message says why."""
+
+
+def check_sandbox(isolation, limits, secrets, slot=0):
+    """Start one sandbox and check that it sees none of ``secrets`` and no network;
+    the isolation in one line, or :class:`SandboxUnavailable`."""
     if isolation.mode == "none":
         return ("NO ISOLATION: notebooks run as you, can read everything you can (the gradebook, "
                 "solutions/) and use the network; only the verdicts are protected. Run as root "
                 "for the sandbox (" + isolation.reason + ").")
     unreadable = sandbox.unreadable_environment()
     if unreadable:
-        raise SystemExit("error: the sandbox runs notebooks as another user, who cannot read this Python "
-                         f"environment ({', '.join(unreadable[:3])}); make it readable by others, for example "
-                         f"`chmod -R o+rX {sys.prefix} {sys.base_prefix}`, or use --isolation none")
+        raise SandboxUnavailable("the sandbox runs notebooks as another user, who cannot read this Python "
+                                 f"environment ({', '.join(unreadable[:3])}); make it readable by others, for "
+                                 f"example `chmod -R o+rX {sys.prefix} {sys.base_prefix}`, or use --isolation none")
     stage = tempfile.mkdtemp(prefix="nnl-probe-")
-    box = sandbox.Sandbox(isolation, 0, limits, stage)
+    box = sandbox.Sandbox(isolation, slot, limits, stage)
     try:
         box.start(time.monotonic() + 60)
         peer = rpc.Peer(box.channel, codec.TRUSTED, lambda: time.monotonic() + 30)
-        secrets = [str(Path(coursedir.root) / coursedir.source_directory),
-                   str(Path(coursedir.root) / coursedir.submitted_directory),
-                   coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
-                   else str(Path(coursedir.root) / "autograder")]
         probe = ("import os, socket\nseen = any(os.path.exists(p) for p in %r)\n"
                  "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
                  "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % secrets
         reply, _ = peer.request({"op": rpc.Op.RUN_CELL, "source": probe})
         uid, seen, net = reply.get("stdout", "").split()[:3]
     except Exception as err:
-        raise SystemExit(f"error: the sandbox does not work on this machine: {err}") from None
+        raise SandboxUnavailable(f"the sandbox does not work on this machine: {err}") from None
     finally:
         box.close()
         shutil.rmtree(stage, ignore_errors=True)
     if seen != "False" or net != "False":
-        raise SystemExit(f"error: the sandbox is not isolated (course folder visible: {seen}, network: {net})")
+        raise SandboxUnavailable(f"the sandbox is not isolated (course folder visible: {seen}, network: {net})")
     return (f"sandbox: namespaces (mount, pid, net, ipc, uts), uid {uid}+, no network, "
             f"course folder invisible; memory {limits.memory / 2**30:g} GiB, {limits.processes} processes")
 
@@ -243,26 +278,37 @@ def main(argv=None):
     say = (lambda *a: None) if args.quiet else print
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     coursedir, course_id = load_coursedir(args.config)
+    try:    # the schema made or checked once, before any worker starts
+        store.retry_locked(lambda: gradebook_db.prepare(coursedir.db_url, course_id), args.lock_timeout, say)
+    except gradebook_db.GradebookError as err:
+        raise SystemExit(f"error: {err}") from None
     assignment, waited = store.retry_locked(lambda: load_assignment(coursedir, course_id, args.assignment),
                                             args.lock_timeout, say)
-    isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
+    # on a cluster, each worker chooses and checks its own isolation (autograder/cluster.py)
+    isolation = None if args.cluster else sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
     job = Job(args, coursedir, assignment, isolation)
-    line = preflight(isolation, job.limits, coursedir)
-    loud = isolation.mode == "none"
-    print(("WARNING: " if loud else "") + line, file=sys.stderr if loud else sys.stdout)
+    if isolation is not None:
+        line = preflight(isolation, job.limits, coursedir)
+        loud = isolation.mode == "none"
+        print(("WARNING: " if loud else "") + line, file=sys.stderr if loud else sys.stdout)
     students, more = store.retry_locked(
         lambda: find_students(coursedir, course_id, assignment.name, args.student), args.lock_timeout, say)
     if not students:
         print(f"no submissions of {assignment.name} to grade")
         return 0
     jobs = max(1, min(args.jobs, len(students)))
-    say(f"grading {len(students)} submissions of {assignment.name} with {jobs} job(s)")
+    say(f"grading {len(students)} submissions of {assignment.name} "
+        + (f"on the Dask cluster {args.cluster}" if args.cluster else f"with {jobs} job(s)"))
     saver = Saver(store.Store(coursedir, assignment, course_id, args.lock_timeout, say), assignment, say)
     started = time.monotonic()
-    if jobs == 1:
+    if args.cluster:
+        from . import cluster
+
+        jobs = cluster.grade(args.cluster, job, students, saver.save, say)
+    elif jobs == 1:
         init_worker(job, _SingleSlot())
         for student in students:
-            saver.save(grade_one(student))
+            saver.save(grade_in_pool(student))
     else:
         run_pool(job, students, jobs, saver.save)
     elapsed = time.monotonic() - started
@@ -333,7 +379,7 @@ def run_pool(job, students, jobs, save):
             slots.put(slot)
         with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
                                          initargs=(job, slots)) as pool:
-            running = {pool.submit(grade_one, s): s for s in pending}
+            running = {pool.submit(grade_in_pool, s): s for s in pending}
             pending = []
             for done in futures.as_completed(running):
                 student = running[done]

@@ -17,12 +17,16 @@ file's own location, so no absolute path is written down anywhere):
                                  nbgrader's working state (gitignored)
     autograder/exchange/         the default exchange (gitignored)
 
-Two environment variables move things for tests and for other setups:
+Environment variables move things for tests and for other setups:
 
 * ``NNLEARN_COURSE_ROOT``: use another folder as the course root (the test suite
   runs whole grading rounds in temporary copies of the course);
 * ``NNLEARN_EXCHANGE``: the exchange folder (on a shared server, for example
-  ``/srv/nbgrader/exchange``).
+  ``/srv/nbgrader/exchange``);
+* ``NNLEARN_DB_URL``: the gradebook in another database, for a large course
+  PostgreSQL (``postgresql+psycopg://USER@HOST:PORT/DATABASE``, one database per
+  course); its schema is made or checked here, before nbgrader touches it
+  (autograder/gradebook_db.py says why).
 """
 
 import os
@@ -45,7 +49,7 @@ c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/solution"
-c.CourseDirectory.db_url = "sqlite:///" + (WORK / "gradebook.db").as_posix()
+c.CourseDirectory.db_url = os.environ.get("NNLEARN_DB_URL") or "sqlite:///" + (WORK / "gradebook.db").as_posix()
 c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
 
 c.Exchange.root = os.environ.get("NNLEARN_EXCHANGE") or str(WORK / "exchange")
@@ -93,6 +97,17 @@ from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.preprocessors import GetGrades, SaveAutoGrades  # noqa: E402
 
 from autograder.limits import CELL_TIMEOUT  # noqa: E402
+
+# A gradebook elsewhere: its whole schema is made (or checked) in one step before any nbgrader
+# command uses it, never half-made; a problem stops the command with what to do (traitlets would
+# log an ordinary exception and go on).
+if os.environ.get("NNLEARN_DB_URL") and not os.environ.get("NNLEARN_DB_CHECKED_BY"):
+    from autograder import gradebook_db  # noqa: E402
+
+    try:
+        gradebook_db.prepare(c.CourseDirectory.db_url, c.CourseDirectory.course_id)
+    except gradebook_db.GradebookError as _err:
+        raise SystemExit(f"error: {_err}") from None
 from autograder.nnl_feedback import HideHiddenTests, MathToMathML, WarningsCostNoMarks  # noqa: E402
 
 c.Execute.timeout = int(CELL_TIMEOUT)

@@ -58,6 +58,8 @@ class Result:
     restarts: int = 0
     graded_at: str = ""
     gradebook: str = ""                              # what the gradebook writer did
+    isolation: str = ""                              # what the notebook ran in ("namespaces", "none")
+    worker: str = ""                                 # where it was graded, on a cluster
     notebook_json: str = None                        # the notebook handed in (not written out)
 
     def stamp(self):

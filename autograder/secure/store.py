@@ -46,10 +46,12 @@ def atomic_write(path, text):
 # --- the gradebook ----------------------------------------------------------------------
 
 def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
-    """Run ``action()``; while SQLite says the database is locked (another process
-    writes, or holds a lock), wait with back-off and try again, up to ``timeout``
-    seconds. Returns (value, number of retries)."""
+    """Run ``action()``; while the database is locked (SQLite: another process writes,
+    or holds a lock; PostgreSQL: a serialization failure or a deadlock), wait with
+    back-off and try again, up to ``timeout`` seconds. Returns (value, number of retries)."""
     from sqlalchemy.exc import OperationalError
+
+    from ..gradebook_db import transient
 
     give_up = time.monotonic() + timeout
     pause, retries = 0.2, 0
@@ -57,7 +59,7 @@ def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
         try:
             return action(), retries
         except OperationalError as err:
-            if "locked" not in str(err) and "busy" not in str(err):
+            if not transient(err):
                 raise
             if time.monotonic() > give_up:
                 raise RuntimeError(f"{what} stayed locked for {timeout:g} s") from err
@@ -334,7 +336,7 @@ class Store:
 
 
 EXPORT_FIELDS = ["assignment", "student", "status", "score", "max_score", "manual_points_to_grade",
-                 "message", "graded_at"]
+                 "message", "graded_at", "isolation"]
 
 
 def export_csv(work, path, manual_points=None):
@@ -356,6 +358,7 @@ def export_csv(work, path, manual_points=None):
             "manual_points_to_grade": f"{(manual_points or {}).get(result_path.parent.name, 0):g}",
             "message": " | ".join(filter(None, [result.get("message", "")] + result.get("notes", []))),
             "graded_at": result.get("graded_at", ""),
+            "isolation": result.get("isolation", ""),
         })
     rows.sort(key=lambda r: (r["assignment"], r["student"]))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
