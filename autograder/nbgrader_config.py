@@ -118,7 +118,7 @@ if os.environ.get("NNLEARN_DB_URL") and not os.environ.get("NNLEARN_DB_CHECKED_B
         gradebook_db.prepare(c.CourseDirectory.db_url, c.CourseDirectory.course_id)
     except gradebook_db.GradebookError as _err:
         raise SystemExit(f"error: {_err}") from None
-from autograder.nnl_feedback import HideHiddenTests, WarningsCostNoMarks  # noqa: E402
+from autograder.nnl_feedback import HideHiddenTests, MathToMathML, WarningsCostNoMarks  # noqa: E402
 
 c.Execute.timeout = int(CELL_TIMEOUT)
 _stock = list(Autograde.class_traits()["autograde_preprocessors"].default())
@@ -129,4 +129,17 @@ c.Autograde.autograde_preprocessors = (_stock[:_stock.index(SaveAutoGrades)] + [
 # Stock feedback shows every test cell as the autograder ran it, hidden tests
 # and tracebacks included. HideHiddenTests removes the hidden-test regions and
 # reduces each failing test cell's traceback to its error message.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# The course's own feedback (python -m autograder.feedback) replaces it; this is the
+# stock command and the formgrader's button.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, MathToMathML, CSSHTMLHeaderPreprocessor]
+
+# --- maths offline, in the formgrader and stock feedback --------------------------------
+# nbgrader's templates load MathJax from a CDN (they call nbconvert's `mathjax` macro with
+# no URL, so HTMLExporter.mathjax_url is ignored). Formulas become MathML instead
+# (MathToMathML, also in the formgrader's exporter), and autograder/templates/ replaces
+# the macro, searched before nbgrader's templates: the pages load nothing.
+import nbgrader.server_extensions.formgrader as _formgrader  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [str(HERE / "templates"),
+                                          str(Path(_formgrader.__file__).parent / "templates")]
+c.HTMLExporter.preprocessors = [MathToMathML]

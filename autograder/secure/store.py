@@ -13,7 +13,7 @@ Per submission, under ``autograder/`` (the folders nbgrader uses):
   (tests from the gradebook, their verdicts as outputs), for formgrader's manual
   grading of written answers; removed when there is no notebook to grade;
 * ``feedback/<student>/<assignment>/<assignment>.html``: the student's feedback
-  page (``nbgrader release_feedback`` hands it out);
+  page (:mod:`.feedback` builds it; ``nbgrader release_feedback`` hands it out);
 * ``results/<assignment>/<student>.json``: the full result, for the export.
 
 ``grading-report.csv`` (the export) has one row per student and assignment, built from the
@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from .. import statuses
-from .feedback import feedback_html
+from . import feedback as feedback_page
 from .plan import answers_of
 
 
@@ -306,6 +306,19 @@ class Store:
         self.results_dir = self.work / "results" / assignment.name
         self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log, penalties)
         self.owner = course_owner(coursedir.root)
+        self._reader = None
+
+    def marks(self, student):
+        """The gradebook's marks of a submission, for its feedback page (one reading
+        connection for the batch; each read ends its transaction, holding no lock)."""
+        from nbgrader.api import Gradebook
+
+        if self._reader is None:
+            self._reader = Gradebook(self.coursedir.db_url, self.gradebook.course_id)
+        try:
+            return feedback_page.read_marks(self._reader, self.assignment.name, student)
+        finally:
+            self._reader.db.rollback()
 
     def path(self, step, student):
         return Path(self.coursedir.format_path(step, student, self.assignment.name))
@@ -331,8 +344,10 @@ class Store:
         if feedback.exists():
             shutil.rmtree(feedback)
         if result.status != statuses.NOT_SUBMITTED:
-            atomic_write(feedback / f"{name}.html", feedback_html(self.assignment, result))
-            copy_receipts(submitted, feedback)
+            # the one page builder (python -m autograder.feedback uses it too): with the
+            # gradebook's manual scores and comments, so a re-grade keeps them on the page
+            marks = retry_locked(lambda: self.marks(student), self.gradebook.lock_timeout, self.gradebook.log)[0]
+            feedback_page.publish(feedback, self.assignment, result, marks=marks, plan=plan, receipts_from=submitted)
         atomic_write(self.results_dir / f"{student}.json", json.dumps(result.as_json(), indent=1, default=str))
         for path in (autograded.parent, feedback.parent, self.results_dir / f"{student}.json"):
             hand_back(path, self.owner)
