@@ -47,3 +47,25 @@ def test_ci_runs_the_readme_test_command():
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
     assert "make test" in commands
     assert re.search(r"^\s*make test\s*$", readme, re.M), "the README must show `make test`"
+
+
+CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.M)
+
+
+def test_no_merge_conflict_markers_are_committed():
+    """A half-resolved merge leaves markers that a build or a test may never read."""
+    import subprocess
+
+    try:
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout (the public tree is copied without .git)")
+    marked = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".ipynb", ".yml", ".toml", ".txt", ".cfg", ".j2", ".html", ".css",
+                           ".js", ".bib", ""} and path.is_file() and path.stat().st_size < 5_000_000:
+            if CONFLICT.search(path.read_text(encoding="utf-8", errors="replace")):
+                marked.append(name)
+    assert not marked, f"merge conflict markers in {marked}"
