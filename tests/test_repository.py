@@ -92,3 +92,25 @@ def test_make_lab_allows_root_only_as_root(tmp_path):
     """Jupyter refuses to start as root without --allow-root; a user needs no such flag."""
     assert "--allow-root" in lab_command(tmp_path, 0)
     assert "--allow-root" not in lab_command(tmp_path, 1000)
+
+
+CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.M)
+
+
+def test_no_merge_conflict_markers_are_committed():
+    """A half-resolved merge leaves markers that a build or a test may never read."""
+    import subprocess
+
+    try:
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout (the public tree is copied without .git)")
+    marked = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".ipynb", ".yml", ".toml", ".txt", ".cfg", ".j2", ".html", ".css",
+                           ".js", ".bib", ""} and path.is_file() and path.stat().st_size < 5_000_000:
+            if CONFLICT.search(path.read_text(encoding="utf-8", errors="replace")):
+                marked.append(name)
+    assert not marked, f"merge conflict markers in {marked}"
