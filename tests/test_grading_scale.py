@@ -277,7 +277,7 @@ def test_a_worker_killed_mid_batch_loses_no_student_and_changes_no_score(pool, s
     course = copy_of(pool, "killed-once")
     workers = start_workers(pool[2], scheduler, ["w1", "w2"])
     try:
-        grading = grade_in_background(course, "--cluster", scheduler)
+        grading = grade_in_background(course, "--cluster", scheduler, "--verbose")   # a line a submission
         victim = processing(scheduler, SLOW)
         kill(workers[victim])
         killed = time.monotonic()
