@@ -9,7 +9,13 @@ row in the export, with a score and a status. Run it from the course root as roo
 
     sudo .venv/bin/python -m autograder.grade backprop            # all students
     sudo .venv/bin/python -m autograder.grade backprop --student alice --student bob
+    sudo .venv/bin/python -m autograder.grade backprop --force      # even the submissions up to date
     .venv/bin/python -m autograder.grade --help
+
+By default a submission is graded only when something it depends on changed since its
+last grading (secure/inputs.py); late submissions get nbgrader's late penalty
+(deadlines.py). A long run prints a progress line now and then; ``--verbose`` one line
+per submission, ``--quiet`` only the summary.
 
 It reads the same ``autograder/nbgrader_config.py`` as nbgrader (so the same
 folders and gradebook) and writes, under ``autograder/``: the gradebook's scores,
@@ -28,9 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import limits, statuses
+from . import classlist, deadlines, gradebook_db, limits, statuses
+from . import report as class_report
 from .secure import plan as plans
-from .secure import codec, rpc, runner, sandbox, store
+from .secure import codec, inputs, rpc, runner, sandbox, store
 from .secure.results import Result
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +78,9 @@ def arguments(argv=None):
     p.add_argument("--isolation", choices=["auto", "none"], default="auto",
                    help="auto: namespaces and a separate uid when run as root; none: no sandbox "
                         "(the notebook runs as you, can read your files and use the network)")
+    p.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="grade on a Dask cluster: a scheduler's address (tcp://HOST:PORT, tls://HOST:PORT) "
+                        "or `local` for a LocalCluster on this machine; default: a process pool here")
     p.add_argument("--uid-base", type=int, default=1_900_000_000,
                    help="notebooks run as uids UID_BASE, UID_BASE+1, ... (one per job); they must "
                         "belong to no account (default 1900000000)")
@@ -81,7 +91,12 @@ def arguments(argv=None):
     p.add_argument("--csv", default=None, help="the export (default: autograder/grading-report.csv)")
     p.add_argument("--lock-timeout", type=float, default=300.0,
                    help="seconds to keep retrying while the gradebook is locked (default 300)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    p.add_argument("--force", action="store_true",
+                   help="grade every submission again, even those whose inputs are unchanged since their last "
+                        "grading (by default they are skipped as up to date)")
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("--verbose", "-v", action="store_true", help="print one line per submission")
+    loud.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     return p.parse_args(argv)
 
 
@@ -111,12 +126,21 @@ def load_assignment(coursedir, course_id, name):
                              f"`nbgrader generate_assignment {name}` first") from None
 
 
-def find_students(coursedir, course_id, assignment, only):
-    """Everyone with a folder for the assignment, and everyone on the roster."""
+def load_class_list(coursedir):
+    """The course's class list (autograder/students.csv), or None when it has none."""
+    try:
+        return classlist.load_if_present(coursedir.root)
+    except classlist.ClassListError as err:
+        raise SystemExit(f"error: {err}") from None
+
+
+def find_students(coursedir, course_id, assignment, only, roster=None):
+    """Everyone with a folder for the assignment, everyone in the gradebook and everyone
+    on the class list."""
     from nbgrader.api import Gradebook
 
     submitted = Path(coursedir.root) / coursedir.submitted_directory
-    students = set()
+    students = set(roster or ())
     if submitted.is_dir():
         for folder in submitted.iterdir():
             if folder.is_dir() and (folder / assignment).exists():
@@ -131,16 +155,30 @@ def find_students(coursedir, course_id, assignment, only):
 # --- one submission, in a worker ------------------------------------------------------------
 
 class Job:
-    """What a worker needs to grade any submission of the batch."""
+    """What a worker needs to grade any submission of the batch; plain data, so that it
+    pickles (a Dask worker on another machine gets a copy)."""
 
     def __init__(self, args, coursedir, assignment, isolation):
         self.assignment = assignment
-        self.isolation = isolation
+        self.isolation = isolation            # chosen here for the pool; by each worker on a cluster
+        self.requested, self.uid_base, self.expose = args.isolation, args.uid_base, list(args.expose)
         self.limits = sandbox.Limits(memory=parse_size(args.memory), processes=args.processes,
                                      cpu=int(args.notebook_timeout) + 30, output=parse_size(args.max_output))
         self.cell_timeout, self.notebook_timeout = args.cell_timeout, args.notebook_timeout
-        self.submitted = lambda student: Path(coursedir.format_path(
-            coursedir.submitted_directory, student, assignment.name))
+        self.root, self.structure = coursedir.root, coursedir.directory_structure
+        self.submitted_step = coursedir.submitted_directory
+        self.secrets = secret_paths(coursedir)
+        self.not_on_class_list = set()    # students who handed in but are not on the class list
+        # what else a grade depends on (its fingerprint, secure/inputs.py); on a cluster each
+        # worker checks its own isolation, which it must give as asked (--isolation)
+        self.settings = repr((self.limits, self.cell_timeout, self.notebook_timeout,
+                              isolation.mode if isolation else f"cluster:{args.isolation}",
+                              sorted(isolation.extra_binds) if isolation else sorted(args.expose)))
+
+    def submitted(self, student):
+        """The student's submission folder (nbgrader's CourseDirectory.format_path)."""
+        return Path(self.root, self.structure.format(nbgrader_step=self.submitted_step, student_id=student,
+                                                     assignment_id=self.assignment.name))
 
 
 JOB = None
@@ -172,18 +210,23 @@ def stage_student_files(folder, notebook_path):
     return stage
 
 
-def grade_one(student):
-    """Grade one student's submission (in a worker); never raises."""
+def grade_in_pool(student):
+    """The process pool's task: one submission, read from the course's folder."""
+    return grade_one(JOB, SLOT, student, JOB.submitted(student))
+
+
+def grade_one(job, slot, student, folder):
+    """Grade the submission in ``folder`` with sandbox uid ``slot``; never raises. The one
+    path of every submission: the pool's workers and the cluster's (autograder/cluster.py)."""
     try:
-        return _grade_one(student)
+        result = _grade_one(job, slot, student, folder)
     except Exception as err:   # a fault of the grader's: that submission is flagged, the batch goes on
-        return Result.grader_error(student, JOB.assignment,
+        return Result.grader_error(student, job.assignment,
                                    f"the grader failed on this submission: {type(err).__name__}: {err}")
+    return result
 
 
-def _grade_one(student):
-    job, slot = JOB, SLOT
-    folder = job.submitted(student)
+def _grade_one(job, slot, student, folder):
     submission = plans.read_submission(folder, student, job.assignment.notebook)
     stage = None
     try:
@@ -195,44 +238,73 @@ def _grade_one(student):
     finally:
         if stage:
             shutil.rmtree(stage, ignore_errors=True)
+    if student in job.not_on_class_list:
+        flag_not_on_class_list(result)
     result.notebook_json = None if submission.notebook is None else json.dumps(submission.notebook)
+    if submission.status == statuses.OK:
+        result.isolation = job.isolation.mode       # what the notebook ran in, for the export
     return result.stamp()
+
+
+def flag_not_on_class_list(result):
+    """Graded as anyone else, but flagged, and said in the message."""
+    result.status = statuses.most_serious([result.status, statuses.NOT_ON_CLASS_LIST])
+    why = ("the student id is not on the class list (autograder/students.csv): graded, but the grade counts "
+           "only once the instructor knows who this is")
+    result.message = "; ".join(filter(None, [result.message, why]))
 
 
 # --- the batch ---------------------------------------------------------------------------
 
+def secret_paths(coursedir):
+    """What a sandbox must not see: the sources, the submissions, the gradebook."""
+    return [str(Path(coursedir.root) / coursedir.source_directory),
+            str(Path(coursedir.root) / coursedir.submitted_directory),
+            coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
+            else str(Path(coursedir.root) / "autograder")]
+
+
 def preflight(isolation, limits, coursedir):
     """Start one sandbox and check what it can see; explain the isolation in one line."""
+    try:
+        return check_sandbox(isolation, limits, secret_paths(coursedir))
+    except SandboxUnavailable as err:
+        raise SystemExit(f"error: {err}") from None
+
+
+class SandboxUnavailable(Exception):
+    """This machine cannot give the isolation asked for; the message says why."""
+
+
+def check_sandbox(isolation, limits, secrets, slot=0):
+    """Start one sandbox and check that it sees none of ``secrets`` and no network;
+    the isolation in one line, or :class:`SandboxUnavailable`."""
     if isolation.mode == "none":
         return ("NO ISOLATION: notebooks run as you, can read everything you can (the gradebook, "
                 "solutions/) and use the network; only the verdicts are protected. Run as root "
                 "for the sandbox (" + isolation.reason + ").")
     unreadable = sandbox.unreadable_environment()
     if unreadable:
-        raise SystemExit("error: the sandbox runs notebooks as another user, who cannot read this Python "
-                         f"environment ({', '.join(unreadable[:3])}); make it readable by others, for example "
-                         f"`chmod -R o+rX {sys.prefix} {sys.base_prefix}`, or use --isolation none")
+        raise SandboxUnavailable("the sandbox runs notebooks as another user, who cannot read this Python "
+                                 f"environment ({', '.join(unreadable[:3])}); make it readable by others, for "
+                                 f"example `chmod -R o+rX {sys.prefix} {sys.base_prefix}`, or use --isolation none")
     stage = tempfile.mkdtemp(prefix="nnl-probe-")
-    box = sandbox.Sandbox(isolation, 0, limits, stage)
+    box = sandbox.Sandbox(isolation, slot, limits, stage)
     try:
         box.start(time.monotonic() + 60)
         peer = rpc.Peer(box.channel, codec.TRUSTED, lambda: time.monotonic() + 30)
-        secrets = [str(Path(coursedir.root) / coursedir.source_directory),
-                   str(Path(coursedir.root) / coursedir.submitted_directory),
-                   coursedir.db_url.replace("sqlite:///", "/", 1) if coursedir.db_url.startswith("sqlite:///")
-                   else str(Path(coursedir.root) / "autograder")]
         probe = ("import os, socket\nseen = any(os.path.exists(p) for p in %r)\n"
                  "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1); net = True\n"
                  "except OSError:\n    net = False\nprint(os.getuid(), seen, net)") % secrets
         reply, _ = peer.request({"op": rpc.Op.RUN_CELL, "source": probe})
         uid, seen, net = reply.get("stdout", "").split()[:3]
     except Exception as err:
-        raise SystemExit(f"error: the sandbox does not work on this machine: {err}") from None
+        raise SandboxUnavailable(f"the sandbox does not work on this machine: {err}") from None
     finally:
         box.close()
         shutil.rmtree(stage, ignore_errors=True)
     if seen != "False" or net != "False":
-        raise SystemExit(f"error: the sandbox is not isolated (course folder visible: {seen}, network: {net})")
+        raise SandboxUnavailable(f"the sandbox is not isolated (course folder visible: {seen}, network: {net})")
     return (f"sandbox: namespaces (mount, pid, net, ipc, uts), uid {uid}+, no network, "
             f"course folder invisible; memory {limits.memory / 2**30:g} GiB, {limits.processes} processes")
 
@@ -242,47 +314,145 @@ def main(argv=None):
     say = (lambda *a: None) if args.quiet else print
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     coursedir, course_id = load_coursedir(args.config)
+    try:    # the schema made or checked once, before any worker starts
+        store.retry_locked(lambda: gradebook_db.prepare(coursedir.db_url, course_id), args.lock_timeout, say)
+    except gradebook_db.GradebookError as err:
+        raise SystemExit(f"error: {err}") from None
     assignment, waited = store.retry_locked(lambda: load_assignment(coursedir, course_id, args.assignment),
                                             args.lock_timeout, say)
-    isolation = sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
+    # on a cluster, each worker chooses and checks its own isolation (autograder/cluster.py)
+    isolation = None if args.cluster else sandbox.choose_isolation(args.isolation, args.uid_base, args.expose)
     job = Job(args, coursedir, assignment, isolation)
-    line = preflight(isolation, job.limits, coursedir)
-    loud = isolation.mode == "none"
-    print(("WARNING: " if loud else "") + line, file=sys.stderr if loud else sys.stdout)
+    if isolation is not None:
+        line = preflight(isolation, job.limits, coursedir)
+        loud = isolation.mode == "none"
+        print(("WARNING: " if loud else "") + line, file=sys.stderr if loud else sys.stdout)
+    roster = load_class_list(coursedir)
     students, more = store.retry_locked(
-        lambda: find_students(coursedir, course_id, assignment.name, args.student), args.lock_timeout, say)
+        lambda: find_students(coursedir, course_id, assignment.name, args.student, roster), args.lock_timeout, say)
     if not students:
         print(f"no submissions of {assignment.name} to grade")
         return 0
-    jobs = max(1, min(args.jobs, len(students)))
-    say(f"grading {len(students)} submissions of {assignment.name} with {jobs} job(s)")
-    saver = Saver(store.Store(coursedir, assignment, course_id, args.lock_timeout, say), assignment, say)
+    job.not_on_class_list = strays(job, students, roster)
+    out = store.Store(coursedir, assignment, course_id, args.lock_timeout, say,
+                      deadlines.penalty_plugin(coursedir.config))
+    (todo, fingerprints, up_to_date), more2 = store.retry_locked(
+        lambda: what_to_grade(job, coursedir, course_id, students, out.results_dir, args.force),
+        args.lock_timeout, say)
+    jobs = max(1, min(args.jobs, len(todo)))
+    say(f"grading {len(todo)} submissions of {assignment.name} "
+        + (f"on the Dask cluster {args.cluster}" if args.cluster else f"with {jobs} job(s)")
+        + (f"; {len(up_to_date)} up to date, skipped (--force grades them too)" if up_to_date else ""))
+    saver = Saver(out, assignment, say, fingerprints, verbose=args.verbose, total=len(todo))
+    saver.refresh_penalties(up_to_date)
     started = time.monotonic()
-    if jobs == 1:
-        init_worker(job, _SingleSlot())
-        for student in students:
-            saver.save(grade_one(student))
-    else:
-        run_pool(job, students, jobs, saver.save)
+    if todo and args.cluster:
+        from . import cluster
+
+        jobs = cluster.grade(args.cluster, job, todo, saver.save, say)
+    elif todo:
+        dispatch(job, todo, jobs, saver.save)
     elapsed = time.monotonic() - started
     if not args.student:
         saver.out.forget_others(set(students))
     csv_path = Path(args.csv) if args.csv else Path(coursedir.root) / "autograder" / "grading-report.csv"
-    manual = {assignment.name: sum(c.points for c in assignment.graded if c.kind == "answer")}
-    store.export_csv(Path(coursedir.root) / "autograder", csv_path, manual)
+    facts, more3 = store.retry_locked(lambda: store.gradebook_facts(coursedir.db_url, course_id),
+                                      args.lock_timeout, say)
+    store.export_csv(Path(coursedir.root) / "autograder", csv_path, facts)
     store.hand_back(str(csv_path), saver.out.owner)
-    return saver.report(elapsed, jobs, waited + more, csv_path)
+    class_report.after_grading(coursedir, course_id, say)
+    return saver.report(elapsed, jobs, waited + more + more2 + more3, csv_path, len(up_to_date))
+
+
+def dispatch(job, students, jobs, save):
+    """Grade these students' submissions, handing each result to ``save`` as it comes."""
+    if jobs == 1:
+        init_worker(job, _SingleSlot())
+        for student in students:
+            save(grade_in_pool(student))
+    else:
+        run_pool(job, students, jobs, save)
+
+
+def strays(job, students, roster):
+    """Who handed something in without being on the class list (nobody, without a list)."""
+    if roster is None:
+        return set()
+    return {s for s in students if s not in roster and job.submitted(s).exists()}
+
+
+def what_to_grade(job, coursedir, course_id, students, results_dir, force):
+    """(the students to grade, every student's input fingerprint, the students skipped as
+    up to date): a submission is up to date when its last result was made from the same
+    inputs (secure/inputs.py), was not the grader's failure, and is in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(coursedir.db_url, course_id) as gb:
+        due, per_student = deadlines.due_dates(gb, job.assignment.name)
+    assignment_hash = inputs.assignment_digest(job.assignment)
+    fingerprints = {s: inputs.fingerprint(assignment_hash, job.submitted(s), per_student.get(s, due),
+                                          s not in job.not_on_class_list, job.settings) for s in students}
+    todo, up_to_date = [], []
+    for student in students:
+        last = {} if force else read_result(results_dir / f"{student}.json")
+        status = statuses.BY_NAME.get(last.get("status"))
+        current = (last.get("inputs") == fingerprints[student] and status is not None
+                   and status.name != statuses.GRADER_ERROR
+                   and (student in per_student or not status.creates_submission))
+        (up_to_date if current else todo).append(student)
+    return todo, fingerprints, up_to_date
+
+
+def read_result(path):
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+class Progress:
+    """A line now and then on a long run: done out of total, the rate, the time left."""
+
+    EVERY = 15.0          # seconds between two lines
+
+    def __init__(self, total, say, clock=time.monotonic):
+        self.total, self.say, self.clock = total, say, clock
+        self.started = self.last = clock()
+        self.done = 0
+
+    def tick(self):
+        self.done += 1
+        now = self.clock()
+        if now - self.last < self.EVERY or self.done >= self.total:
+            return
+        self.last = now
+        per_minute = self.done / max(now - self.started, 1e-9) * 60
+        left = (self.total - self.done) / per_minute * 60
+        self.say(f"  {self.done}/{self.total} graded, {per_minute:.1f} per minute, about {duration(left)} left")
+
+
+def duration(seconds):
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 class Saver:
     """The parent's side of a batch: writes each result as it comes, then sums up."""
 
-    def __init__(self, out, assignment, say):
+    def __init__(self, out, assignment, say, fingerprints=None, verbose=False, total=0):
         self.out, self.assignment, self.say = out, assignment, say
+        self.fingerprints = fingerprints or {}
+        self.verbose = verbose
+        self.progress = Progress(total, say)
         self.results, self.failures = [], []
 
     def save(self, result):
         notebook, result.notebook_json = result.notebook_json, None
+        result.inputs = self.fingerprints.get(result.student, "")
         plan = None
         if notebook is not None:
             import nbformat
@@ -293,17 +463,49 @@ class Saver:
             self.failures.append(f"{result.student}: {type(err).__name__}: {err}")
             print(f"error: could not save {result.student}: {err}", file=sys.stderr)
         self.results.append(result)
-        self.say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
-                 f"  {result.seconds:.1f} s" + (f"  {result.message[:90]}" if result.message else ""))
+        if self.verbose:
+            late = result.late or {}
+            self.say(f"  {result.student:<24} {result.status:<16} {result.score:g}/{result.max_score:g}"
+                     f"  {result.seconds:.1f} s"
+                     + (f"  {late['seconds_late'] / 3600:.1f} h late, penalty {late['penalty']:g}"
+                        if late.get("seconds_late") and late.get("penalty") is not None else "")
+                     + (f"  {result.message[:90]}" if result.message else ""))
+        else:
+            self.progress.tick()
 
-    def report(self, elapsed, jobs, waited, csv_path):
+    def refresh_penalties(self, students):
+        """Submissions skipped as up to date keep their scores, but their penalty is
+        recomputed: a hand-graded score entered since changes what a penalty takes."""
+        try:
+            found = self.out.gradebook.refresh_penalties(self.assignment.name, students)
+        except Exception as err:
+            self.failures.append(f"the late penalties of the submissions up to date could not be updated: {err}")
+            return
+        for student, late in found.items():
+            path = self.out.results_dir / f"{student}.json"
+            last = read_result(path)
+            if late is not None and last and last.get("late") != late:
+                last["late"] = late
+                store.atomic_write(path, json.dumps(last, indent=1, default=str))
+                store.hand_back(str(path), self.out.owner)
+
+    def report(self, elapsed, jobs, waited, csv_path, skipped=0):
         """The summary lines; the command's exit status."""
         counts = {}
         for r in self.results:
             counts[r.status] = counts.get(r.status, 0) + 1
+        parts = [", ".join(f"{n} {s}" for s, n in sorted(counts.items()))] if counts else []
+        if self.results:
+            parts.insert(0, f"{elapsed / len(self.results):.2f} s per submission")
+        if skipped:
+            parts.append(f"{skipped} skipped as up to date")
         print(f"graded {len(self.results)} submissions of {self.assignment.name} in {elapsed:.1f} s with "
-              f"{jobs} job(s): {elapsed / max(1, len(self.results)):.2f} s per submission; "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+              f"{jobs} job(s): " + "; ".join(parts))
+        late = [r for r in self.results if (r.late or {}).get("seconds_late")]
+        if late:
+            print(f"{len(late)} late: " + ", ".join(
+                f"{r.student} ({r.late['seconds_late'] / 3600:.1f} h, penalty {r.late['penalty'] or 0:g})"
+                for r in late[:10]) + (", ..." if len(late) > 10 else ""))
         locked = self.out.gradebook.retries + waited
         if locked and not self.failures:
             print(f"the gradebook was locked {locked} time(s); the grader waited, and every write went through")
@@ -331,7 +533,7 @@ def run_pool(job, students, jobs, save):
             slots.put(slot)
         with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
                                          initargs=(job, slots)) as pool:
-            running = {pool.submit(grade_one, s): s for s in pending}
+            running = {pool.submit(grade_in_pool, s): s for s in pending}
             pending = []
             for done in futures.as_completed(running):
                 student = running[done]

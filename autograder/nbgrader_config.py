@@ -17,12 +17,16 @@ file's own location, so no absolute path is written down anywhere):
                                  nbgrader's working state (gitignored)
     autograder/exchange/         the default exchange (gitignored)
 
-Two environment variables move things for tests and for other setups:
+Environment variables move things for tests and for other setups:
 
 * ``NNLEARN_COURSE_ROOT``: use another folder as the course root (the test suite
   runs whole grading rounds in temporary copies of the course);
 * ``NNLEARN_EXCHANGE``: the exchange folder (on a shared server, for example
-  ``/srv/nbgrader/exchange``).
+  ``/srv/nbgrader/exchange``);
+* ``NNLEARN_DB_URL``: the gradebook in another database, for a large course
+  PostgreSQL (``postgresql+psycopg://USER@HOST:PORT/DATABASE``, one database per
+  course); its schema is made or checked here, before nbgrader touches it
+  (autograder/gradebook_db.py says why).
 """
 
 import os
@@ -45,11 +49,19 @@ c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/solution"
-c.CourseDirectory.db_url = "sqlite:///" + (WORK / "gradebook.db").as_posix()
+c.CourseDirectory.db_url = os.environ.get("NNLEARN_DB_URL") or "sqlite:///" + (WORK / "gradebook.db").as_posix()
 c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
 
 c.Exchange.root = os.environ.get("NNLEARN_EXCHANGE") or str(WORK / "exchange")
 
+
+# --- nbgrader validate --------------------------------------------------------------
+# Validate cuts every line of an error at Validator.width (90 by default), and the
+# self-checks' messages put their best hint at the end of a line of up to ~400 characters
+# ("...so the error enters at delta[1]"). Students' own validate reads the same number from
+# the config the student kit writes (publish/setup_course.py, VALIDATE_WIDTH); on a hub,
+# put this line in the students' nbgrader_config.py (book/for-instructors.md).
+c.Validator.width = 500
 
 # --- grading ------------------------------------------------------------------
 # Every notebook runs in well under a minute; a cell that runs longer is stuck
@@ -61,6 +73,16 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 60
 
+# --- deadlines ------------------------------------------------------------------
+# Due dates are the gradebook's (`nbgrader db assignment add NAME --duedate=...`), extensions
+# too (`python -m autograder.deadlines extend NAME STUDENT --hours 48`). A submission later
+# than its due date (timestamp.txt) gets nbgrader's late penalty, on both grading paths:
+# stock autograde runs AssignLatePenalties, `python -m autograder.grade` applies the same
+# plugin (autograder/deadlines.py). "zero": a late submission scores 0; "none": lateness is
+# only recorded. For another rule, a LateSubmissionPlugin subclass of your own goes in
+# c.AssignLatePenalties.plugin_class.
+c.LateSubmissionPlugin.penalty_method = "zero"
+
 # --- files handed in through the LMS (nbgrader zip_collect) -------------------------
 # Put the downloads (notebooks, or zips of them) in
 # autograder/downloaded/<assignment>/archive/. A file named <student_id>_<notebook>.ipynb,
@@ -70,6 +92,14 @@ c.LimitOutput.max_traceback = 60
 c.FileNameCollectorPlugin.named_regexp = (
     r"^(?:.*[/\\])?(?P<student_id>[A-Za-z0-9][A-Za-z0-9.-]*)_(?P<file_id>[a-z_]+\.ipynb)$"
 )
+# Canvas's "Download Submissions" zip (lastfirst_[late_]<user id>_<submission id>_<file>):
+# run `NNLEARN_ZIP_FROM=canvas nbgrader zip_collect ASSIGNMENT`. Canvas's user id becomes the
+# course's student id through the class list, the latest of several files wins, a late
+# file is handed in with a canvas_late.txt beside it, and odd files are skipped by name
+# (autograder/canvas_collect.py).
+if os.environ.get("NNLEARN_ZIP_FROM", "").lower() == "canvas":
+    c.ZipCollectApp.collector_plugin = "autograder.canvas_collect.CanvasCollector"
+    c.ZipCollectApp.extractor_plugin = "autograder.canvas_collect.CanvasExtractor"
 
 # --- the stock `nbgrader autograde` fallback ---------------------------------------
 # The course grades with `python -m autograder.grade` (book/for-instructors.md). Stock
@@ -85,7 +115,18 @@ from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.preprocessors import GetGrades, SaveAutoGrades  # noqa: E402
 
 from autograder.limits import CELL_TIMEOUT  # noqa: E402
-from autograder.nnl_feedback import HideHiddenTests, WarningsCostNoMarks  # noqa: E402
+
+# A gradebook elsewhere: its whole schema is made (or checked) in one step before any nbgrader
+# command uses it, never half-made; a problem stops the command with what to do (traitlets would
+# log an ordinary exception and go on).
+if os.environ.get("NNLEARN_DB_URL") and not os.environ.get("NNLEARN_DB_CHECKED_BY"):
+    from autograder import gradebook_db  # noqa: E402
+
+    try:
+        gradebook_db.prepare(c.CourseDirectory.db_url, c.CourseDirectory.course_id)
+    except gradebook_db.GradebookError as _err:
+        raise SystemExit(f"error: {_err}") from None
+from autograder.nnl_feedback import HideHiddenTests, MathToMathML, WarningsCostNoMarks  # noqa: E402
 
 c.Execute.timeout = int(CELL_TIMEOUT)
 _stock = list(Autograde.class_traits()["autograde_preprocessors"].default())
@@ -96,4 +137,17 @@ c.Autograde.autograde_preprocessors = (_stock[:_stock.index(SaveAutoGrades)] + [
 # Stock feedback shows every test cell as the autograder ran it, hidden tests
 # and tracebacks included. HideHiddenTests removes the hidden-test regions and
 # reduces each failing test cell's traceback to its error message.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# The course's own feedback (python -m autograder.feedback) replaces it; this is the
+# stock command and the formgrader's button.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, MathToMathML, CSSHTMLHeaderPreprocessor]
+
+# --- maths offline, in the formgrader and stock feedback --------------------------------
+# nbgrader's templates load MathJax from a CDN (they call nbconvert's `mathjax` macro with
+# no URL, so HTMLExporter.mathjax_url is ignored). Formulas become MathML instead
+# (MathToMathML, also in the formgrader's exporter), and autograder/templates/ replaces
+# the macro, searched before nbgrader's templates: the pages load nothing.
+import nbgrader.server_extensions.formgrader as _formgrader  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [str(HERE / "templates"),
+                                          str(Path(_formgrader.__file__).parent / "templates")]
+c.HTMLExporter.preprocessors = [MathToMathML]

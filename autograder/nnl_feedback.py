@@ -28,6 +28,15 @@ autograder test cell it
   it is the source line that triggered it, which may be test code).
 
 Student-written cells are left exactly as they were.
+
+Maths without MathJax.
+
+nbgrader's feedback and formgrader pages load MathJax from a CDN (their templates
+ignore ``HTMLExporter.mathjax_url``), so offline the maths shows as raw LaTeX.
+:class:`MathToMathML` writes each formula of a markdown cell as MathML before the
+page is rendered, with the converter of the course's own feedback pages
+(:mod:`autograder.markdown_html`); ``autograder/templates/base/mathjax.html.j2``
+removes the CDN script.
 """
 
 import re
@@ -36,9 +45,12 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from autograder.markdown_html import math_spans
+
 # "path/to/file.py:12: RuntimeWarning: overflow encountered in exp"
 WARNING_LINE = re.compile(r"^.*?:\d+: (\w*Warning: .*)$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)    # fenced blocks, code spans
 
 
 def is_test_cell(cell):
@@ -124,4 +136,27 @@ class HideHiddenTests(NbGraderPreprocessor):
                     continue
             outputs.append(output)
         cell.outputs = outputs
+        return cell, resources
+
+
+def with_mathml(source):
+    """A markdown text with each formula replaced by MathML (left to right, so a formula
+    that also appears earlier inside code is not the one replaced)."""
+    shadow = CODE.sub(lambda m: "\0" * len(m.group(0)), source)     # never inside code
+    out, cursor = [], 0
+    for delimited, mathml in math_spans(source):
+        at = shadow.find(delimited, cursor)
+        if at < 0:
+            continue
+        out += [source[cursor:at], mathml]
+        cursor = at + len(delimited)
+    return "".join(out) + source[cursor:]
+
+
+class MathToMathML(NbGraderPreprocessor):
+    """Maths in markdown cells becomes MathML, which browsers draw with nothing to load."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown" and "$" in cell.source:
+            cell.source = with_mathml(cell.source)
         return cell, resources

@@ -3,8 +3,8 @@
 Each assignment's notebook starts with a locked cell of helpers for its self-checks:
 ``reach`` and ``uses_nnlearn`` (what a function refers to), ``call`` (a call with
 errors restated in one line), and for some assignments ``numerical_gradient``,
-``relative_error``, ``random_network`` and ``check_layers``. They are written here
-once, as code (so they are linted and the grader's sandbox can import ``reach``),
+``relative_error``, ``random_network``, ``check_layers`` and ``check_accuracy``. They
+are written here once, as code (so they are linted and the grader's sandbox can import ``reach``),
 and :func:`setup_source` composes each notebook's cell from them.
 ``python -m autograder.sync_setup`` writes that text into solutions/ and regenerates
 exercises/; ``--check`` (and tests/test_grading_setup.py) says whether they agree.
@@ -220,16 +220,37 @@ def check_layers(got, expected, name, context="", top_down=True, tol=1e-6):
             raise AssertionError(f"{name}[{j}] is wrong (relative error {err:.1e}){where}{also}")
 
 
+def check_accuracy(name, reported, probabilities, Y):
+    """Compare an accuracy the notebook computed with that of the network's output
+    (``probabilities``, one row per example; ``Y`` one-hot rows) and explain a difference.
+    The usual one: == between predictions of shape (n,) and labels of shape (n, 1)
+    broadcasts to (n, n), every prediction against every label."""
+    predicted, labels = np.argmax(probabilities, axis=1), np.argmax(Y, axis=1)
+    right, n = float(np.mean(predicted == labels)), len(labels)
+    if abs(reported - right) < 1e-9:
+        return
+    if abs(reported - np.mean(predicted[:, None] == labels[None, :])) < 1e-9:
+        raise AssertionError(
+            f"{name} is {reported:.3f}, but the network classifies {right:.3f} of these {n} images right: "
+            f"== between predictions of shape ({n},) and labels of shape ({n}, 1) broadcasts them to "
+            f"({n}, {n}), every prediction against every label. Compare arrays of one shape, both "
+            f"({n},): there is nothing to tune")
+    raise AssertionError(
+        f"{name} is {reported:.3f}, but the network's most probable class is the labelled one for "
+        f"{right:.3f} of these {n} images: compute it from the network you keep, as that fraction")
+
+
 # --- the cell, assignment by assignment --------------------------------------------------
 
 COMMON = [reach, uses_nnlearn, borrowed, module_name, call, describe_input]
 GRADCHECK = [numerical_gradient, relative_error]
 NETWORK = [random_network, check_layers]
+CLASSIFY = [check_accuracy]
 
 HELPERS = {
     "activations": COMMON,
     "gradient_descent": COMMON + GRADCHECK,
-    "backprop": COMMON + GRADCHECK + NETWORK,
+    "backprop": COMMON + GRADCHECK + NETWORK + CLASSIFY,
     "newton": COMMON,
 }
 

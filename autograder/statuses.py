@@ -61,6 +61,15 @@ TABLE = [
     Status("missing_cells", 5, "Some cells of the assignment are missing from your notebook.",
            "cells the student writes are missing (deleted, or with both ids changed); the rest was graded",
            "the tests that passed", True, SCORES),
+    Status("not_on_class_list", 6, "Graded; your id is not on the course's class list, so your instructor will check "
+           "who you are before the grade counts.",
+           "graded normally, but the student id is not on the class list (`autograder/students.csv`); the grade "
+           "is not sent to the LMS until you add the student or move the work to the right id (a course without "
+           "a class list flags nobody)", "the tests that passed", True, SCORES),
+    Status("unchanged", 7, "Your notebook is the assignment as it was released: no answer was written in it.",
+           "the notebook handed in is the release as it was: no solution or answer cell changed and no code cell "
+           "added (a blank template, handed in by mistake?)", "the tests that passed (none, for a blank "
+           "template)", True, SCORES),
     Status("missing_notebook", 0, "No notebook with the expected name was found in your submission.",
            "no `<assignment>.ipynb`, and not exactly one other notebook to grade in its place", "0", False, ZEROS),
     Status("malformed", 0, "Your notebook could not be read.",
@@ -78,10 +87,11 @@ BY_NAME = {s.name: s for s in TABLE}
 
 # the names, for code that raises them
 OK, TIMEOUT, CRASHED, MEMORY, OUTPUT, MISSING_CELLS = "ok", "timeout", "crashed", "memory", "output", "missing_cells"
+NOT_ON_CLASS_LIST, UNCHANGED = "not_on_class_list", "unchanged"
 MISSING_NOTEBOOK, MALFORMED, EMPTY, NOT_SUBMITTED, GRADER_ERROR = (
     "missing_notebook", "malformed", "empty", "not_submitted", "grader_error")
-assert set(BY_NAME) == {OK, TIMEOUT, CRASHED, MEMORY, OUTPUT, MISSING_CELLS, MISSING_NOTEBOOK, MALFORMED,
-                        EMPTY, NOT_SUBMITTED, GRADER_ERROR}
+assert set(BY_NAME) == {OK, TIMEOUT, CRASHED, MEMORY, OUTPUT, MISSING_CELLS, NOT_ON_CLASS_LIST, UNCHANGED,
+                        MISSING_NOTEBOOK, MALFORMED, EMPTY, NOT_SUBMITTED, GRADER_ERROR}
 
 
 def get(name):

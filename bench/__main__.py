@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import demos, grading, site
+from . import demos, grading, report, site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +30,8 @@ SECTIONS = [
     ("chapter page weight (HTML with its demo frames + its own images; target <= 3 MB)", "pages",
      lambda: _site()["pages"]),
     ("autograding (seconds per submission, temporary course)", "grading", grading.run),
+    ("class report (seconds to build autograder/report/index.html for 300 synthetic submissions)", "report",
+     report.run),
 ]
 
 

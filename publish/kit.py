@@ -15,7 +15,8 @@ Inside, under one folder ``nnlearn-student-kit/``:
 
 Nothing else: no ``solutions/``, no tests, no grading tools. ``make book`` builds it into
 the site as well (:mod:`publish.site`), where the students' page and the introduction link
-to it. The zip is reproducible: the same sources give the same bytes.
+to it, with each assignment alone beside it (:func:`build_assignment`). The zips are
+reproducible: the same sources give the same bytes.
 """
 
 import argparse
@@ -28,6 +29,7 @@ from . import ROOT, leaks
 NAME = "nnlearn-student-kit"
 ZIP_NAME = f"{NAME}.zip"
 SITE_PATH = f"_downloads/{ZIP_NAME}"      # where the website serves it
+ASSIGNMENTS_PATH = "_downloads/assignments"   # and each assignment alone: <name>.zip
 SETUP = Path(__file__).with_name("setup_course.py")
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)        # every member's date: the same sources, the same zip
 SKIPPED = {"__pycache__", ".ipynb_checkpoints"}
@@ -113,6 +115,27 @@ def build(out, root=ROOT):
         zf.writestr(_entry(f"{NAME}/README.md"), README)
         for name, path in sorted(members(root).items()):
             zf.writestr(_entry(name, 0o755 if path == SETUP else 0o644), path.read_bytes())
+    tmp.replace(out)
+    return out
+
+
+def assignments(root=ROOT):
+    """{name: folder} of the released assignments, exercises/<name>/."""
+    folder = Path(root) / "exercises"
+    return {p.name: p for p in sorted(folder.iterdir()) if p.is_dir() and p.name not in SKIPPED}
+
+
+def build_assignment(name, out, root=ROOT):
+    """One released assignment alone, for a student who downloads only that: a zip of its
+    folder, ``<name>/<name>.ipynb`` (the folder nbgrader submit expects). Reproducible."""
+    folder = assignments(root)[name]
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not SKIPPED & set(path.relative_to(folder).parts):
+                zf.writestr(_entry(f"{name}/{path.relative_to(folder).as_posix()}"), path.read_bytes())
     tmp.replace(out)
     return out
 

@@ -42,6 +42,7 @@ LEFT_OUT = [
     ("autograder/", "the grading tools and their working state"),
     ("tests/assignment_mistakes/", "wrong solutions, each one mistake away from the answer"),
     ("tests/adversarial/", "attacks on the grader, used by the grading tests"),
+    ("tests/test_assignments_cells.py", "wrong versions of backprop's answer, run in-process by the assignment tests"),
 ]
 PUBLISHED = [
     ("book/", "the chapters, pages and nnlearn"),

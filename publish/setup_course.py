@@ -33,6 +33,10 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent
 MIN_PYTHON = (3, 10)
 COURSE_ID = "nnlearn"
+# nbgrader validate cuts each line of an error at 90 characters by default, and the
+# assignments' self-checks end their messages with the hint (up to ~400 characters):
+# the course's own autograder/nbgrader_config.py uses the same width.
+VALIDATE_WIDTH = 500
 STAMP = "nnlearn-kit.installed"
 # What --check imports in the new environment: the library, the assignments' tools, the lab.
 CHECK = ("import json, sys, nnlearn, nbgrader, jupyterlab, numpy, matplotlib, ipywidgets; "
@@ -107,6 +111,9 @@ def set_up(env, kit=KIT, dry_run=False, system_site_packages=False):
     return python
 
 
+VALIDATE_LINE = f"c.Validator.width = {VALIDATE_WIDTH}  # whole lines: the hints are at their ends\n"
+
+
 def write_exchange_config(folder, exchange, course=COURSE_ID):
     """nbgrader_config.py in ``folder``: JupyterLab's Assignments tab and the nbgrader
     commands run from ``folder`` then fetch from and submit to ``exchange``."""
@@ -114,7 +121,18 @@ def write_exchange_config(folder, exchange, course=COURSE_ID):
     path.write_text("# Written by setup_course.py: where this course's assignments travel.\n"
                     "c = get_config()  # noqa: F821\n"
                     f"c.CourseDirectory.course_id = {json.dumps(course)}\n"
-                    f"c.Exchange.root = {json.dumps(str(exchange))}\n")
+                    f"c.Exchange.root = {json.dumps(str(exchange))}\n" + VALIDATE_LINE)
+    return path
+
+
+def write_validate_config(env):
+    """nbgrader_config.py in the environment's own Jupyter config folder (etc/jupyter, on
+    every nbgrader's search path when it runs from the environment), so that
+    `nbgrader validate` and the Validate button show whole messages in any folder."""
+    path = Path(env) / "etc" / "jupyter" / "nbgrader_config.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Written by setup_course.py: nbgrader validate shows the self-checks' messages whole.\n"
+                    "c = get_config()  # noqa: F821\n" + VALIDATE_LINE)
     return path
 
 
@@ -153,6 +171,8 @@ def main(argv=None):
                          f"{err.returncode}; its message is above). If it could not download a "
                          "package, check the internet connection. Then run this script again: it "
                          "goes on from where it stopped.") from None
+    if not args.dry_run:
+        write_validate_config(args.venv)
     if args.exchange and not args.dry_run:
         print(f"nbgrader will use the exchange {args.exchange}: {write_exchange_config(KIT, args.exchange)}")
     if args.check and not args.dry_run:

@@ -6,11 +6,10 @@ test another build, e.g. ``NNL_SITE=/tmp/my_build/_build/html``.
 
 import contextlib
 import functools
-import http.server
 import os
 import re
+import sys
 import tempfile
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -90,23 +89,9 @@ def html_text(markup):
 
 
 # --- a local server -----------------------------------------------------------------------
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on 127.0.0.1 (a free port) from a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+# One home: the PDF printer (book/_ext/print_pdf.py) serves the site the same way.
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from print_pdf import serve  # noqa: E402,F401  (book/_ext is not a package)
 
 
 # --- Chromium -----------------------------------------------------------------------------

@@ -83,6 +83,9 @@ def assert_no_secrets(assignment, feedback_files, min_files):
         assert not leaked, f"{path} shows hidden-test or rubric lines: {leaked[:3]}"
         if path.suffix == ".html":
             assert "Self-check" in text, f"{path}: the visible tests are missing (is the text extraction right?)"
+            raw = path.read_text(encoding="utf-8")
+            external = re.search(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", raw)
+            assert not external, f"{path} loads {external.group(0)}: it would not work offline"
             if has_hidden:
                 assert "hidden tests ran here" in text, f"{path}: the hidden tests' placeholder is missing"
 
@@ -112,3 +115,6 @@ def test_written_answers_graded_by_hand_reach_the_export_but_rubrics_stay_out(tm
     assert 0 < total["cy"][0] < top, f"the partial submission should score in between: {total['cy']}"
     files = [f for s in ["ada", "bob", "cy"] for f in course.feedback_dir(s, assignment).rglob("*") if f.is_file()]
     assert_no_secrets(assignment, files, min_files=3)
+    pages = [f.read_text(encoding="utf-8") for f in files if f.suffix == ".html"]
+    assert all("<math" in p and "MathJax.Hub" not in p for p in pages), \
+        "stock feedback must draw the notebook's maths as MathML, with no MathJax to load"

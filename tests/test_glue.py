@@ -11,9 +11,9 @@ and sizes chosen in the code (2000 steps, 64 units).
 A worked example is the one place where the prose computes numbers itself, because
 the arithmetic is the lesson: there a hidden cell (tag `remove-cell`) asserts each
 number against the code's result, so the build fails if they drift, and the number
-is then a literal of the code. Outputs of cells that time something are left out
-(see TIMED). The few remaining matches that are coincidences are
-listed in COINCIDENCES with their reason.
+is then a literal of the code. Outputs of cells tagged `machine-dependent` (they time
+something) are left out, and a cell that reads a clock must carry the tag. The few
+remaining matches that are coincidences are listed in COINCIDENCES with their reason.
 
 The outputs are read from the execution cache the build fills (`make book`).
 """
@@ -37,8 +37,11 @@ COINCIDENCES = {
 }
 # A cell that times something prints different digits on every machine: a typed number
 # that happens to match one of them is a coincidence, and a test that depends on it would
-# fail at random. Timings that the text quotes are glued all the same (chapters 6 and 8).
-TIMED = re.compile(r"timeit|perf_counter|process_time|solve_seconds|per_cube")
+# fail at random. Such a cell carries the tag MACHINE (and its timings, where the text
+# quotes them, are glued all the same: chapters 6 and 8); CLOCK finds a cell that reads a
+# clock without it.
+MACHINE = "machine-dependent"
+CLOCK = re.compile(r"\btimeit\.|\b(?:perf_counter|process_time|monotonic)\(|\btime\.time\(")
 NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")
 
 
@@ -59,7 +62,7 @@ def copied_numbers(notebook):
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     printed = "\n".join(
         output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-        for c in notebook.cells if c.cell_type == "code" and not TIMED.search(c.source)
+        for c in notebook.cells if c.cell_type == "code" and MACHINE not in c.metadata.get("tags", [])
         for output in c.get("outputs", []))
     return sorted(n for n in stated_numbers(prose) & stated_numbers(printed)
                   if n not in stated_numbers(code))
@@ -109,3 +112,21 @@ def test_glue_roles_stand_outside_maths(path):
     inside = [m.group(0) for c in notebook.cells if c.cell_type == "markdown"
               for m in MATHS.finditer(c.source) if "{glue" in m.group(0)]
     assert not inside, f"{path.name}: glue roles inside maths, which MathJax shows as source: {inside}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_cells_that_read_a_clock_are_tagged_machine_dependent(path):
+    """Their digits differ on every machine, so the glue rule must leave them out."""
+    notebook = nbformat.read(path, as_version=4)
+    untagged = [k for k, c in enumerate(notebook.cells) if c.cell_type == "code" and CLOCK.search(c.source)
+                and MACHINE not in c.metadata.get("tags", [])]
+    assert not untagged, f"{path.name}: cells {untagged} read a clock; add the tag {MACHINE!r} to each"
+
+
+def test_a_timed_cell_is_left_out_only_when_tagged():
+    timed = nbformat.v4.new_code_cell("t = timeit.timeit(f)\nprint(t)", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="0.0123\n")])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("It took 0.0123 s."), timed])
+    assert copied_numbers(notebook) == ["0.0123"] and CLOCK.search(timed.source)
+    timed.metadata["tags"] = [MACHINE]
+    assert copied_numbers(notebook) == []

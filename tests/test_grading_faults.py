@@ -369,6 +369,8 @@ def test_a_regrade_never_leaves_a_stale_score(course):
     assert auto_points(course, "sam") == 0
     assert not course.autograded_path("sam", "activations").exists(), "a stale autograded copy was left"
     assert "could not be read" in course.feedback_html("activations", "sam")
+    report = (course.root / "autograder" / "report" / "index.html").read_text()     # rewritten by every run
+    assert "<th scope='row'>sam</th><td>malformed</td>" in report
 
     shutil.rmtree(course.submission_folder("sam", "activations"))
     course.grade("activations", "--student", "sam")
@@ -440,7 +442,7 @@ def test_parallel_and_sequential_grading_agree(course):
     args = [a for s in handed for a in ("--student", s)]
     course.grade("activations", *args, "--jobs", "1")
     sequential = {s: course.result("activations", s)["tests"] for s in handed}
-    course.grade("activations", *args, "--jobs", "3")
+    course.grade("activations", *args, "--jobs", "3", "--force")     # unchanged inputs: a real re-grade needs --force
     parallel = {s: course.result("activations", s)["tests"] for s in handed}
     assert sequential == parallel
     # sigmoid solved: test_sigmoid and test_sigmoid_stable (2 + 2); relu: test_relu (1)

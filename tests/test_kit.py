@@ -23,9 +23,11 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
+from assignment_helpers import BIN, EXERCISES, read_nb, student_copy
 from conftest import ROOT
 from publish import kit
 from publish import setup_course as setup
@@ -82,6 +84,51 @@ def test_the_site_offers_the_kit_from_the_students_page_and_the_introduction():
         assert all((SITE / page).parent.joinpath(link).resolve() == offered.resolve() for link in links)
 
 
+def test_the_site_writes_each_assignment_alone_beside_the_kit(tmp_path):
+    """publish.site's build hook, run as Sphinx runs it: the kit and one zip per released
+    assignment, each holding exactly its folder of exercises/, and no private line."""
+    from types import SimpleNamespace
+
+    from publish import leaks, site
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path), srcdir=str(ROOT))
+    site._write_kit(app, None)
+    released = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
+    assert released and sorted(kit.assignments(ROOT)) == released
+    written = sorted((tmp_path / kit.ASSIGNMENTS_PATH).glob("*.zip"))
+    assert [p.stem for p in written] == released
+    for path in written:
+        folder = ROOT / "exercises" / path.stem
+        with zipfile.ZipFile(path) as zf:
+            expected = {f"{path.stem}/{f.relative_to(folder).as_posix()}": f.read_bytes()
+                        for f in folder.rglob("*") if f.is_file()}
+            assert {n: zf.read(n) for n in zf.namelist()} == expected
+    assert (tmp_path / kit.SITE_PATH).is_file()
+    assert kit.build_assignment("backprop", tmp_path / "again.zip").read_bytes() == \
+        (tmp_path / kit.ASSIGNMENTS_PATH / "backprop.zip").read_bytes()
+    assert leaks.scan([tmp_path / kit.ASSIGNMENTS_PATH]) == []
+
+
+def test_the_students_page_offers_every_assignment_and_says_how_to_hand_it_in():
+    page = (ROOT / "book" / "for-students.md").read_text()
+    links = re.findall(r'href="\.\./(_downloads/assignments/[^"]+\.zip)"', page)
+    assert sorted(links) == sorted(f"{kit.ASSIGNMENTS_PATH}/{name}.zip" for name in kit.assignments(ROOT))
+    for step in ("--exchange", "nbgrader fetch_assignment", "nbgrader submit", "nbgrader validate",
+                 "nbgrader fetch_feedback", "As a file", "--Validator.width", "--allow-root"):
+        assert step in page, f"the students' page does not say {step!r}"
+    assert "for-students" in (ROOT / "book" / "intro.md").read_text()
+
+
+@pytest.mark.site
+def test_the_site_offers_every_assignment_from_the_students_page():
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site in _build/html: run `make book` (make test does it first)")
+    page = SITE / "book" / "for-students.html"
+    links = re.findall(r'href="([^"]*_downloads/assignments/[^"]+\.zip)"', page.read_text())
+    assert len(links) == len(kit.assignments(ROOT)), links
+    for link in links:
+        assert zipfile.ZipFile(page.parent.joinpath(link).resolve()).testzip() is None, link
+
+
 def test_the_students_page_points_to_the_kit_and_the_exchange_not_the_instructors_repository():
     page = (ROOT / "book" / "for-students.md").read_text()
     assert "nnlearn-student-kit.zip" in page and "setup_course.py" in page
@@ -119,6 +166,40 @@ def test_the_exchange_config_names_the_course_and_the_folder(tmp_path):
     assert isinstance(config, Config)
     assert config.CourseDirectory.course_id == "nnlearn"
     assert config.Exchange.root == "/srv/nbgrader/exchange"
+    assert config.Validator.width == setup.VALIDATE_WIDTH
+
+
+def test_validate_keeps_whole_lines_wherever_it_runs(tmp_path):
+    """nbgrader validate cuts lines at Validator.width (90 by default): the course's config
+    and the one the kit writes into its environment (read by nbgrader from any folder) agree."""
+    from traitlets.config import PyFileConfigLoader
+    path = setup.write_validate_config(tmp_path / "env")
+    assert path == tmp_path / "env" / "etc" / "jupyter" / "nbgrader_config.py"
+    assert PyFileConfigLoader(path.name, str(path.parent)).load_config().Validator.width == setup.VALIDATE_WIDTH
+    course_config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    course = re.findall(r"^c\.Validator\.width = (\d+)$", course_config, re.M)
+    assert course == [str(setup.VALIDATE_WIDTH)], "autograder/nbgrader_config.py and the kit differ"
+
+
+@pytest.mark.slow
+def test_a_long_hint_survives_nbgrader_validate(tmp_path):
+    """A failing notebook validated as a student does it, with the config the kit writes: the
+    self-check's message, longer than nbgrader's default 90 characters, comes out whole."""
+    mistake = (ROOT / "tests" / "assignment_mistakes" / "activations" / "sigmoid__naive_overflow.py").read_text()
+    release = read_nb(EXERCISES / "activations" / "activations.ipynb")
+    work = tmp_path / "work" / "activations"
+    work.mkdir(parents=True)
+    nbformat.write(student_copy(release, "activations", solved="all", replace={"sigmoid": mistake}),
+                   str(work / "activations.ipynb"))
+    config = setup.write_validate_config(tmp_path / "env").parent
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(config), "JUPYTER_CONFIG_DIR": str(tmp_path / "home"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run([str(BIN / "nbgrader"), "validate", "activations.ipynb"], cwd=work, env=env,
+                         capture_output=True, text=True, timeout=600).stdout
+    hint = "sigmoid must stay finite and warning-free for every input (its task asks for numerical stability)"
+    line = next((line for line in out.splitlines() if "AssertionError: sigmoid" in line), "")
+    assert len(line) > 90, f"the message fits the default width anyway: this test proves nothing\n{out[-3000:]}"
+    assert hint in line and not line.endswith("..."), f"nbgrader validate cut the hint:\n{out[-3000:]}"
 
 
 def free_port():
@@ -151,6 +232,12 @@ def test_one_command_sets_up_the_course_and_opens_jupyterlab_with_only_python(ki
     found = re.search(r"Everything imports: python (\S+), nnlearn (\S+), nbgrader", checked.stdout)
     assert found, checked.stdout[-2000:]
     assert Path(found[1]).parent == python.parent and Path(found[2]).is_relative_to(folder), found[0]
+    # nbgrader run from the environment reads its validate width, in any folder
+    validate_config = folder / ".venv" / "etc" / "jupyter" / "nbgrader_config.py"
+    assert validate_config.is_file()
+    paths = subprocess.run([str(python), "-c", "from jupyter_core.paths import jupyter_config_path as p; print(p())"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert str(validate_config.parent) in paths, paths
 
     # again: no install, straight to JupyterLab (--allow-root added here, if root)
     port, token = free_port(), "kit-test"

@@ -289,3 +289,29 @@ def make_plan(assignment, nb):
                 position = k + 1
         entries.insert(position, Entry(template, None, template.grade_id))
     return Plan(entries, notes, missing)
+
+
+def answers_of(assignment, plan):
+    """For each written-answer (and code solution) cell: "as_released", "missing" or "answered"."""
+    out = {}
+    present = {e.template.grade_id: e for e in plan.entries if e.template is not None and e.cell is not None}
+    for template in assignment.cells:
+        if template.kind not in ("answer", "solution"):
+            continue
+        entry = present.get(template.grade_id)
+        if entry is None:
+            out[template.grade_id] = "missing"
+        elif entry.cell.source.strip() == template.source.strip():
+            out[template.grade_id] = "as_released"
+        else:
+            out[template.grade_id] = "answered"
+    return out
+
+
+def is_release_as_is(assignment, plan):
+    """Whether the notebook is the release as it was: every cell the student writes is
+    there and unchanged, and no code of the student's own was added."""
+    answers = answers_of(assignment, plan)
+    added = any(e.template is None and e.cell is not None and e.cell.cell_type == "code" and e.cell.source.strip()
+                for e in plan.entries)
+    return bool(answers) and set(answers.values()) == {"as_released"} and not added

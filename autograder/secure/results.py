@@ -54,10 +54,14 @@ class Result:
     max_score: float = 0.0
     seconds: float = 0.0
     timestamp: str = None
-    answers: dict = field(default_factory=dict)      # grade id -> "answered" | "unchanged" | "missing"
+    answers: dict = field(default_factory=dict)      # grade id -> "answered" | "as_released" | "missing"
     restarts: int = 0
     graded_at: str = ""
     gradebook: str = ""                              # what the gradebook writer did
+    isolation: str = ""                              # what the notebook ran in ("namespaces", "none")
+    worker: str = ""                                 # where it was graded, on a cluster
+    late: dict = None                                # {timestamp, due, seconds_late, penalty} (deadlines.py)
+    inputs: str = ""                                 # the fingerprint of what was graded (secure/inputs.py)
     notebook_json: str = None                        # the notebook handed in (not written out)
 
     def stamp(self):

@@ -31,7 +31,7 @@ import warnings
 
 from .. import statuses
 from . import rpc
-from .plan import make_plan
+from .plan import is_release_as_is, make_plan
 from .proxies import Budget, StudentDependency, TestAborted, TestNamespace
 from .results import Result, TestResult
 from .sandbox import SandboxError
@@ -55,6 +55,9 @@ class TestRunner:
         if self.plan.missing:
             session.event(statuses.MISSING_CELLS, "these cells of the assignment are missing from the notebook "
                           f"(deleted, or their ids changed): {', '.join(self.plan.missing)}; the rest was graded")
+        elif is_release_as_is(self.assignment, self.plan):
+            session.event(statuses.UNCHANGED, "the notebook handed in is the assignment as released: no answer "
+                          "was written in it (was the right file handed in?)")
         try:
             for entry in self.plan.entries:
                 if entry.cell_type != "code" or id(entry) in session.skipped:

@@ -13,7 +13,7 @@ Per submission, under ``autograder/`` (the folders nbgrader uses):
   (tests from the gradebook, their verdicts as outputs), for formgrader's manual
   grading of written answers; removed when there is no notebook to grade;
 * ``feedback/<student>/<assignment>/<assignment>.html``: the student's feedback
-  page (``nbgrader release_feedback`` hands it out);
+  page (:mod:`.feedback` builds it; ``nbgrader release_feedback`` hands it out);
 * ``results/<assignment>/<student>.json``: the full result, for the export.
 
 ``grading-report.csv`` (the export) has one row per student and assignment, built from the
@@ -31,7 +31,8 @@ from pathlib import Path
 import nbformat
 
 from .. import statuses
-from .feedback import feedback_html
+from . import feedback as feedback_page
+from .plan import answers_of
 
 
 def atomic_write(path, text):
@@ -46,10 +47,12 @@ def atomic_write(path, text):
 # --- the gradebook ----------------------------------------------------------------------
 
 def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
-    """Run ``action()``; while SQLite says the database is locked (another process
-    writes, or holds a lock), wait with back-off and try again, up to ``timeout``
-    seconds. Returns (value, number of retries)."""
+    """Run ``action()``; while the database is locked (SQLite: another process writes,
+    or holds a lock; PostgreSQL: a serialization failure or a deadlock), wait with
+    back-off and try again, up to ``timeout`` seconds. Returns (value, number of retries)."""
     from sqlalchemy.exc import OperationalError
+
+    from ..gradebook_db import transient
 
     give_up = time.monotonic() + timeout
     pause, retries = 0.2, 0
@@ -57,7 +60,7 @@ def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
         try:
             return action(), retries
         except OperationalError as err:
-            if "locked" not in str(err) and "busy" not in str(err):
+            if not transient(err):
                 raise
             if time.monotonic() > give_up:
                 raise RuntimeError(f"{what} stayed locked for {timeout:g} s") from err
@@ -70,11 +73,12 @@ def retry_locked(action, timeout=300.0, log=print, what="the gradebook"):
 class GradebookWriter:
     """Writes results into nbgrader's gradebook, retrying while it is locked."""
 
-    def __init__(self, db_url, course_id, lock_timeout=300.0, log=print):
+    def __init__(self, db_url, course_id, lock_timeout=300.0, log=print, penalties=None):
         self.db_url, self.course_id = db_url, course_id
         self.lock_timeout = lock_timeout
         self.log = log
         self.retries = 0
+        self.penalties = penalties      # nbgrader's AssignLatePenalties, configured (deadlines.penalty_plugin)
 
     def write(self, assignment, result):
         """Write one result in one transaction, retrying while the gradebook is locked."""
@@ -84,7 +88,7 @@ class GradebookWriter:
         return outcome
 
     def _write_once(self, assignment, result):
-        from nbgrader import api, utils
+        from nbgrader import api
 
         gb = api.Gradebook(self.db_url, self.course_id)
         session = gb.db
@@ -95,19 +99,16 @@ class GradebookWriter:
             submission = self._ensure_submission(gb, assignment.name, student_id, status.creates_submission)
             if submission is None:
                 return "none"          # nothing handed in and nothing recorded: nothing to write
+            self._record_timestamp(submission, result)
             if status.records == statuses.CLEARED:
                 # the grader failed (not the student): leave nothing half-true behind
                 for notebook in submission.notebooks:
+                    notebook.late_submission_penalty = None
                     for grade in notebook.grades:
                         grade.auto_score = None
                         grade.needs_manual_grade = True
                 session.commit()
                 return "flagged"
-            if result.timestamp:
-                try:
-                    submission.timestamp = utils.parse_utc(result.timestamp)
-                except Exception:
-                    pass
             session.flush()
             answers = result.answers
             for notebook in submission.notebooks:
@@ -116,15 +117,16 @@ class GradebookWriter:
                     if name in result.tests:
                         grade.auto_score = float(result.tests[name].points)
                         grade.needs_manual_grade = grade.manual_score is not None
-                    elif not has_notebook or answers.get(name) == "unchanged":
+                    elif not has_notebook or answers.get(name) == "as_released":
                         grade.auto_score = 0.0          # nothing handed in for this cell
                         grade.needs_manual_grade = grade.manual_score is not None
                     else:
                         grade.auto_score = None         # a written answer: graded by hand
                         grade.needs_manual_grade = True
                 for comment in notebook.comments:
-                    unchanged = not has_notebook or answers.get(comment.name) in ("unchanged", "missing")
-                    comment.auto_comment = "No response." if unchanged else None
+                    blank = not has_notebook or answers.get(comment.name) in ("as_released", "missing")
+                    comment.auto_comment = "No response." if blank else None
+            result.late = self._penalty(submission, session)
             session.commit()
             return "written"
         except BaseException:
@@ -132,6 +134,56 @@ class GradebookWriter:
             raise
         finally:
             gb.close()
+
+    @staticmethod
+    def _record_timestamp(submission, result):
+        """The submission's time is its timestamp.txt as handed in now: none, none recorded
+        (an old time must not make a new submission late, or on time)."""
+        from nbgrader import utils
+
+        submission.timestamp = None
+        if result.timestamp:
+            try:
+                submission.timestamp = utils.parse_utc(result.timestamp)
+            except Exception as err:
+                note = (f"timestamp.txt ({result.timestamp!r}) could not be read ({err}); the submission was "
+                        "taken as on time")
+                if note not in result.notes:        # a retried write must not say it twice
+                    result.notes.append(note)
+
+    def _penalty(self, submission, session):
+        if self.penalties is None:
+            return None
+        from .. import deadlines
+
+        return deadlines.apply_penalty(self.penalties, submission, session)
+
+    def refresh_penalties(self, assignment_name, students):
+        """Recompute these submissions' penalties from the gradebook as it is now (manual
+        scores entered since their grading included), in one transaction:
+        {student: the late record} for those the gradebook has."""
+        def once():
+            from nbgrader import api
+
+            gb = api.Gradebook(self.db_url, self.course_id)
+            try:
+                wanted, found = set(students), {}
+                for submission in gb.find_assignment(assignment_name).submissions:
+                    if submission.student_id in wanted:
+                        found[submission.student_id] = self._penalty(submission, gb.db)
+                gb.db.commit()
+                return found
+            except BaseException:
+                gb.db.rollback()
+                raise
+            finally:
+                gb.close()
+
+        if not students:
+            return {}
+        found, retries = retry_locked(once, self.lock_timeout, self.log, "the gradebook (late penalties)")
+        self.retries += retries
+        return found
 
     @staticmethod
     def _ensure_submission(gb, assignment_name, student_id, create):
@@ -173,23 +225,6 @@ class GradebookWriter:
 
 
 # --- files per submission -------------------------------------------------------------------
-
-def answers_of(assignment, plan):
-    """For each written-answer (and code solution) cell: "unchanged", "missing" or "answered"."""
-    out = {}
-    present = {e.template.grade_id: e for e in plan.entries if e.template is not None and e.cell is not None}
-    for template in assignment.cells:
-        if template.kind not in ("answer", "solution"):
-            continue
-        entry = present.get(template.grade_id)
-        if entry is None:
-            out[template.grade_id] = "missing"
-        elif entry.cell.source.strip() == template.source.strip():
-            out[template.grade_id] = "unchanged"
-        else:
-            out[template.grade_id] = "answered"
-    return out
-
 
 def autograded_notebook(assignment, plan, result):
     """The notebook as graded, for formgrader: the student's cells with what they
@@ -265,12 +300,25 @@ def copy_receipts(submitted, dest):
 class Store:
     """Everything the parent writes for a submission."""
 
-    def __init__(self, coursedir, assignment, course_id, lock_timeout=300.0, log=print):
+    def __init__(self, coursedir, assignment, course_id, lock_timeout=300.0, log=print, penalties=None):
         self.coursedir, self.assignment = coursedir, assignment
         self.work = Path(coursedir.root) / "autograder"
         self.results_dir = self.work / "results" / assignment.name
-        self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log)
+        self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log, penalties)
         self.owner = course_owner(coursedir.root)
+        self._reader = None
+
+    def marks(self, student):
+        """The gradebook's marks of a submission, for its feedback page (one reading
+        connection for the batch; each read ends its transaction, holding no lock)."""
+        from nbgrader.api import Gradebook
+
+        if self._reader is None:
+            self._reader = Gradebook(self.coursedir.db_url, self.gradebook.course_id)
+        try:
+            return feedback_page.read_marks(self._reader, self.assignment.name, student)
+        finally:
+            self._reader.db.rollback()
 
     def path(self, step, student):
         return Path(self.coursedir.format_path(step, student, self.assignment.name))
@@ -296,8 +344,10 @@ class Store:
         if feedback.exists():
             shutil.rmtree(feedback)
         if result.status != statuses.NOT_SUBMITTED:
-            atomic_write(feedback / f"{name}.html", feedback_html(self.assignment, result))
-            copy_receipts(submitted, feedback)
+            # the one page builder (python -m autograder.feedback uses it too): with the
+            # gradebook's manual scores and comments, so a re-grade keeps them on the page
+            marks = retry_locked(lambda: self.marks(student), self.gradebook.lock_timeout, self.gradebook.log)[0]
+            feedback_page.publish(feedback, self.assignment, result, marks=marks, plan=plan, receipts_from=submitted)
         atomic_write(self.results_dir / f"{student}.json", json.dumps(result.as_json(), indent=1, default=str))
         for path in (autograded.parent, feedback.parent, self.results_dir / f"{student}.json"):
             hand_back(path, self.owner)
@@ -318,13 +368,51 @@ class Store:
                 path.unlink()
 
 
-EXPORT_FIELDS = ["assignment", "student", "status", "score", "max_score", "manual_points_to_grade",
-                 "message", "graded_at"]
+EXPORT_FIELDS = ["assignment", "student", "status", "score", "max_score", "timestamp", "due", "hours_late",
+                 "penalty", "manual_points_to_grade", "message", "graded_at", "isolation"]
 
 
-def export_csv(work, path, manual_points=None):
-    """One row per student and assignment, from the result files."""
+def gradebook_facts(db_url, course_id):
+    """{(assignment, student): {"penalty", "manual_points_to_grade"}} as the gradebook has
+    them now: the late penalty nbgrader subtracts, and the points of written answers
+    that have neither a manual score nor an automatic one (0 for a blank answer)."""
+    from nbgrader import api
+
+    facts = {}
+    with api.Gradebook(db_url, course_id) as gb:
+        query = gb.db.query
+        answers = set(query(api.Notebook.id, api.SolutionCell.name)
+                      .join(api.SolutionCell, api.SolutionCell.notebook_id == api.Notebook.id).all())
+        base = (query(api.Assignment.name, api.SubmittedAssignment.student_id, api.SubmittedNotebook.id,
+                      api.SubmittedNotebook.notebook_id, api.SubmittedNotebook.late_submission_penalty)
+                .join(api.SubmittedAssignment, api.SubmittedAssignment.assignment_id == api.Assignment.id)
+                .join(api.SubmittedNotebook, api.SubmittedNotebook.assignment_id == api.SubmittedAssignment.id)
+                .filter(api.Assignment.course_id == course_id))
+        owner = {}
+        for assignment, student, sub_nb, notebook_id, penalty in base:
+            fact = facts.setdefault((assignment, student), {"penalty": None, "manual_points_to_grade": 0.0})
+            if penalty is not None:
+                fact["penalty"] = (fact["penalty"] or 0.0) + penalty
+            owner[sub_nb] = (fact, notebook_id)
+        grades = (query(api.Grade.notebook_id, api.GradeCell.name, api.GradeCell.max_score, api.Grade.manual_score,
+                        api.Grade.auto_score)
+                  .join(api.GradeCell, api.GradeCell.id == api.Grade.cell_id))
+        for sub_nb, name, max_score, manual, auto in grades:
+            fact, notebook_id = owner.get(sub_nb, (None, None))
+            if fact is not None and (notebook_id, name) in answers and manual is None and auto is None:
+                fact["manual_points_to_grade"] += max_score or 0.0
+    return facts
+
+
+def number(value):
+    return "" if value is None else f"{float(value):g}"
+
+
+def export_csv(work, path, facts=None):
+    """One row per student and assignment, from the result files and, for what changes
+    after grading (hand grading, the penalty), from ``facts`` (:func:`gradebook_facts`)."""
     rows = []
+    facts = facts or {}
     for result_path in sorted(Path(work, "results").glob("*/*.json")):
         try:
             result = json.loads(result_path.read_text())
@@ -332,15 +420,25 @@ def export_csv(work, path, manual_points=None):
             continue
         status = result.get("status", "")
         has_score = status in statuses.BY_NAME and statuses.get(status).exported_score
+        assignment = result.get("assignment", result_path.parent.name)
+        student = result.get("student", result_path.stem)
+        late = result.get("late") or {}
+        fact = facts.get((assignment, student), {})
+        seconds_late = late.get("seconds_late") or 0
         rows.append({
-            "assignment": result.get("assignment", result_path.parent.name),
-            "student": result.get("student", result_path.stem),
+            "assignment": assignment,
+            "student": student,
             "status": status,
             "score": f"{result.get('score', 0):g}" if has_score else "",
             "max_score": f"{result.get('max_score', 0):g}",
-            "manual_points_to_grade": f"{(manual_points or {}).get(result_path.parent.name, 0):g}",
+            "timestamp": late.get("timestamp") or "",
+            "due": late.get("due") or "",
+            "hours_late": f"{seconds_late / 3600:.2f}" if seconds_late else ("0" if late.get("timestamp") else ""),
+            "penalty": number(fact.get("penalty")),
+            "manual_points_to_grade": number(fact.get("manual_points_to_grade", 0)),
             "message": " | ".join(filter(None, [result.get("message", "")] + result.get("notes", []))),
             "graded_at": result.get("graded_at", ""),
+            "isolation": result.get("isolation", ""),
         })
     rows.sort(key=lambda r: (r["assignment"], r["student"]))
     Path(path).parent.mkdir(parents=True, exist_ok=True)

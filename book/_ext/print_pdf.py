@@ -79,6 +79,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def serve(directory):
+    """Serve ``directory`` on 127.0.0.1 (a free port) from a thread; yields the base URL.
+    (tests/site_helpers.py serves the site with this too.)"""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

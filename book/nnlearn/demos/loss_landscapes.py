@@ -92,24 +92,31 @@ def flow_table():
             for d in DEPTHS for a in ACTIVATIONS for i in deep.INITS for bn in ("off", "on")}
 
 
+def norm_axes(fig, table, activation, depth):
+    """Log axes for per-layer gradient norms of up to ``depth`` layers, shared by the two
+    gradient-flow demos. One vertical range per activation, wide enough for all its profiles
+    in ``table`` (keyed with the activation second): a single range for all would run from
+    1e-13 to 1e57 (ReLU with a large init) and flatten the rest."""
+    values = np.concatenate([v for k, v in table.items() if k[1] == activation])
+    ax = fig.subplots()
+    ax.set_yscale("log")
+    ax.set_xlim(0.3, depth + 0.7)
+    low, high = np.log10(values.min()), np.log10(values.max())
+    ax.set_ylim(10.0 ** (low - 0.05 * (high - low)), 10.0 ** (high + 0.3 * (high - low)))
+    ax.set_xlabel(r"layer $j$  (the backward pass runs right to left)")
+    ax.set_ylabel(r"$\|\partial L / \partial \mathbf{W}^{(j-1,j)}\|$")
+    ax.axhline(1.0, color="0.5", linewidth=0.8)
+    return ax
+
+
 @register
 def gradient_flow():
     """Per-layer gradient norms of a deep network: vanishing, exploding, and their cures."""
     table = flow_table()
 
     def setup(fig, p):
-        # One vertical range per activation, wide enough for all its profiles: a single range
-        # for all would run from 1e-13 to 1e57 (ReLU with a large init) and flatten the rest.
-        values = np.concatenate([v for k, v in table.items() if k[1] == p["activation"]])
-        ax = fig.subplots()
-        ax.set_yscale("log")
-        ax.set_xlim(0.3, max(DEPTHS) + 0.7)
-        low, high = np.log10(values.min()), np.log10(values.max())
-        ax.set_ylim(10.0 ** (low - 0.05 * (high - low)), 10.0 ** (high + 0.3 * (high - low)))
+        ax = norm_axes(fig, table, p["activation"], max(DEPTHS))
         ax.set_xticks(range(1, max(DEPTHS) + 1))
-        ax.set_xlabel(r"layer $j$  (the backward pass runs right to left)")
-        ax.set_ylabel(r"$\|\partial L / \partial \mathbf{W}^{(j-1,j)}\|$")
-        ax.axhline(1.0, color="0.5", linewidth=0.8)
         line, = ax.plot([], [], "-o", color=COLORS["blue"], markersize=5, animated=True)
         first, = ax.plot([], [], "o", color=COLORS["vermillion"], markersize=9, animated=True)
         info = ax.text(0.02, 0.97, "", transform=ax.transAxes, fontsize=8, va="top",
@@ -160,15 +167,7 @@ def residual_flow():
     table = residual_table()
 
     def setup(fig, p):
-        values = np.concatenate([v for k, v in table.items() if k[1] == p["activation"]])
-        ax = fig.subplots()
-        ax.set_yscale("log")
-        ax.set_xlim(0.3, max(RESIDUAL_DEPTHS) + 0.7)
-        low, high = np.log10(values.min()), np.log10(values.max())
-        ax.set_ylim(10.0 ** (low - 0.05 * (high - low)), 10.0 ** (high + 0.3 * (high - low)))
-        ax.set_xlabel(r"layer $j$  (the backward pass runs right to left)")
-        ax.set_ylabel(r"$\|\partial L / \partial \mathbf{W}^{(j-1,j)}\|$")
-        ax.axhline(1.0, color="0.5", linewidth=0.8)
+        ax = norm_axes(fig, table, p["activation"], max(RESIDUAL_DEPTHS))
         plain, = ax.plot([], [], "-o", color=COLORS["vermillion"], markersize=4, animated=True,
                          label="plain: $h^{(j)} = f(z^{(j)})$")
         skip, = ax.plot([], [], "-s", color=COLORS["blue"], markersize=4, animated=True,

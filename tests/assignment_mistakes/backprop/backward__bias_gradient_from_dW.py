@@ -1,5 +1,5 @@
 # Mistake: takes the bias gradient as the column sums of dW (a batch formula misapplied).
-# Loses: test_backward_output, test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
 # Message: db[
 def backward(y, z, h, W, dphi):
     L = len(W)

@@ -1,5 +1,5 @@
 # Mistake: outer(delta, h) instead of outer(h, delta): dW[j] has the shape of W[j].T.
-# Loses: test_backward_output, test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
 # Message: (transposed?)
 def backward(y, z, h, W, dphi):
     L = len(W)

@@ -1,5 +1,5 @@
 # Mistake: multiplies the output delta by f'(z[L]) although the output layer is linear.
-# Loses: test_backward_output, test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
 def backward(y, z, h, W, dphi):
     L = len(W)
     dW, db = {}, {}

@@ -1,5 +1,5 @@
 # Mistake: forgets the factor f'(z[j-1]) in the recursion.
-# Loses: test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_hidden, test_backward_deep
 # Message: dW[1] is wrong
 # Message: dW[2] is right
 def backward(y, z, h, W, dphi):

@@ -1,5 +1,5 @@
 # Mistake: uses the layer's own output h[j] instead of its input h[j-1].
-# Loses: test_backward_output, test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
 # Message: dW[
 def backward(y, z, h, W, dphi):
     L = len(W)

@@ -1,5 +1,5 @@
 # Mistake: evaluates f' at z[j] instead of z[j-1].
-# Loses: test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_hidden, test_backward_deep
 def backward(y, z, h, W, dphi):
     L = len(W)
     dW, db = {}, {}

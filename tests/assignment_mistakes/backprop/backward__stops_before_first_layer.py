@@ -1,5 +1,5 @@
 # Mistake: the loop stops at layer 2 and never fills in layer 1.
-# Loses: test_backward_output, test_backward_hidden, test_backward_deep, test_train
+# Loses: test_backward_output, test_backward_hidden, test_backward_deep
 # Message: should have the key
 def backward(y, z, h, W, dphi):
     L = len(W)

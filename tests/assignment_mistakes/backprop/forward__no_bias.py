@@ -1,5 +1,5 @@
 # Mistake: forgets the biases.
-# Loses: test_forward, test_forward_deep, test_train
+# Loses: test_forward, test_forward_deep
 def forward(x, W, b, phi):
     L = len(W)
     z, h = {}, {0: x}
