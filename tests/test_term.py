@@ -254,7 +254,7 @@ def write_due_dates(course):
     with (course.root / path).open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["name", "duedate"])
-        writer.writerows([a, due.isoformat()] for a, due in DUE.items())
+        writer.writerows([a, f"{due:%Y-%m-%d %H:%M:%S} UTC"] for a, due in DUE.items() if a != "newton")
     return path
 
 
@@ -360,11 +360,14 @@ def run_term(course):
         course.nbgrader("db", "student", "import", write_class_list(course))
         course.nbgrader("generate_assignment", "*", "--force")
         releases = {a: read_nb(course.release_path(a)) for a in ASSIGNMENTS}
-        course.nbgrader("db", "assignment", "import", write_due_dates(course))
+        course.nbgrader("db", "assignment", "import", write_due_dates(course))       # the term's due dates
+        course.nbgrader("db", "assignment", "add", "newton", f"--duedate={DUE['newton']:%Y-%m-%d %H:%M:%S} UTC")
         course.run("-m", "autograder.deadlines", "extend", "newton", "s03", "--hours", str(24 * EXTENSION_DAYS))
         for a in EXCHANGE:
             course.nbgrader("release_assignment", a)
         t.outputs["deadlines"] = course.run("-m", "autograder.deadlines", "list").stdout
+        listed = course.nbgrader("db", "assignment", "list")
+        t.outputs["assignments"] = listed.stdout + listed.stderr
 
     # --- the students at the shared machine: fetch (one of them), work, submit
     with timed(course, "students hand in"):
@@ -505,6 +508,7 @@ def test_late_work_gets_the_penalty_and_an_extension_spares_it(term):
     assert not extended["seconds_late"] and not extended["penalty"], f"s03 has an extension: {extended}"
     assert totals[("s03", "newton")] == results["s03"]["max_score"] + term.manual["newton"]["s03"]["cost"]
     assert "s03" in term.outputs["deadlines"] and "+24 h" in term.outputs["deadlines"], term.outputs["deadlines"]
+    assert all(a in term.outputs["assignments"] for a in ASSIGNMENTS), term.outputs["assignments"]
     assert re.search(r"late: .*s01 \(14\.\d h, penalty", term.outputs["re-grade newton"]), \
         "the grading command's summary does not name s01 as late:\n" + term.outputs["re-grade newton"]
 
