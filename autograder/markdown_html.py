@@ -14,6 +14,7 @@ preprocessor (:class:`autograder.nnl_feedback.MathToMathML`) both call it.
   attributes, with all text escaped.
 """
 
+import functools
 import html
 from html.parser import HTMLParser
 
@@ -102,9 +103,11 @@ def _renderer():
 _MD = _renderer()
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_to_html(text, heading_offset=0):
     """A notebook's markdown as safe HTML, maths as MathML; its headings moved
-    ``heading_offset`` levels down (at most h6), to sit under the page's own."""
+    ``heading_offset`` levels down (at most h6), to sit under the page's own. Cached:
+    in a batch, every student's notebook repeats the release's instructions."""
     env = {}
     tokens = _MD.parse(text or "", env)
     for token in tokens:
