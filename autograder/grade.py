@@ -135,18 +135,23 @@ def load_class_list(coursedir):
 
 
 def find_students(coursedir, course_id, assignment, only, roster=None):
-    """Everyone with a folder for the assignment, everyone in the gradebook and everyone
-    on the class list."""
+    """Everyone with a folder for the assignment, and everyone who should have one: the
+    class list when the course has one, else everyone in the gradebook. (A stray, once
+    graded, is in the gradebook; with a class list, that does not make them absent from
+    every other assignment.)"""
     from nbgrader.api import Gradebook
 
     submitted = Path(coursedir.root) / coursedir.submitted_directory
-    students = set(roster or ())
+    students = set()
     if submitted.is_dir():
         for folder in submitted.iterdir():
             if folder.is_dir() and (folder / assignment).exists():
                 students.add(folder.name)
-    with Gradebook(coursedir.db_url, course_id) as gb:
-        students |= {s.id for s in gb.students}
+    if roster is not None:
+        students |= set(roster)
+    else:
+        with Gradebook(coursedir.db_url, course_id) as gb:
+            students |= {s.id for s in gb.students}
     if only:
         students = set(only)
     return sorted(students)

@@ -13,7 +13,7 @@ import os
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from assignment_helpers import student_copy
 from grading_helpers import GradingCourse, clone, namespaces_available
@@ -122,7 +122,11 @@ def test_a_penalty_left_by_stock_autograde_does_not_survive_a_regrade(course):
     """Stock autograde (already run on the clone) penalised `late`; after an extension,
     a re-grade by the course's grader recomputes the penalty and clears it."""
     stock = course.stock
-    if submission(stock, "activations", "late")[1] != 10:
+    try:
+        penalised = submission(stock, "activations", "late")[1] == 10
+    except MissingEntry:                   # this test runs alone: stock has not graded `late` yet
+        penalised = False
+    if not penalised:
         stock.nbgrader("autograde", "activations", "--force", "--student=late")
     assert submission(stock, "activations", "late") == (10, 10)
     deadlines(stock, "extend", "activations", "late", "--hours", "20")
@@ -167,7 +171,8 @@ def test_only_what_changed_is_graded_again_and_hand_grades_stay(course):
     nbformat.write(nb, str(source))
     course.nbgrader("generate_assignment", "newton", "--force")
     regraded = course.grade("newton")
-    assert "graded 7 submissions" in regraded.stdout and "skipped" not in regraded.stdout, regraded.stdout
+    # the writer and the class list (absent from newton); not the stray, whom no list names
+    assert "graded 6 submissions" in regraded.stdout and "skipped" not in regraded.stdout, regraded.stdout
     with Gradebook(course.db_url, "nnlearn") as gb:
         assert gb.find_grade("cost", "newton", "newton", "writer").manual_score == 2.0
     assert submission(course, "newton", "writer")[0] == 11 + 2
