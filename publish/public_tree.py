@@ -43,6 +43,7 @@ LEFT_OUT = [
     ("tests/assignment_mistakes/", "wrong solutions, each one mistake away from the answer"),
     ("tests/adversarial/", "attacks on the grader, used by the grading tests"),
     ("tests/test_assignments_cells.py", "wrong versions of backprop's answer, run in-process by the assignment tests"),
+    ("tests/test_term.py", "a whole term of grading: plants a bug in a line of a hidden test, and fixes it"),
 ]
 PUBLISHED = [
     ("book/", "the chapters, pages and nnlearn"),
