@@ -319,8 +319,15 @@ def main(argv=None):
     say = (lambda *a: None) if args.quiet else print
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     coursedir, course_id = load_coursedir(args.config)
-    try:    # the schema made or checked once, before any worker starts
-        store.retry_locked(lambda: gradebook_db.prepare(coursedir.db_url, course_id), args.lock_timeout, say)
+    # The schema checked once, before any worker starts. Never made here: this command runs as
+    # root, and a gradebook root made would be one the instructor's nbgrader cannot write.
+    database = coursedir.db_url.removeprefix("sqlite:///") if coursedir.db_url.startswith("sqlite:///") else None
+    if database is not None and not Path(database).exists():
+        raise SystemExit(f"error: there is no gradebook at {database}: run `nbgrader generate_assignment "
+                         f"{args.assignment}` first (as yourself, not as root)")
+    try:
+        store.retry_locked(lambda: gradebook_db.prepare(coursedir.db_url, course_id, create=False),
+                           args.lock_timeout, say)
     except gradebook_db.GradebookError as err:
         raise SystemExit(f"error: {err}") from None
     assignment, waited = store.retry_locked(lambda: load_assignment(coursedir, course_id, args.assignment),
@@ -528,30 +535,36 @@ class _SingleSlot:
 
 
 def run_pool(job, students, jobs, save):
-    """Grade in parallel; a worker that dies is replaced, its submission retried once."""
-    pending = list(students)
-    attempts = {}
-    while pending:
-        context = multiprocessing.get_context("fork")
-        slots = context.Queue()
-        for slot in range(jobs):
-            slots.put(slot)
-        with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
-                                         initargs=(job, slots)) as pool:
-            running = {pool.submit(grade_in_pool, s): s for s in pending}
-            pending = []
-            for done in futures.as_completed(running):
-                student = running[done]
-                try:
-                    save(done.result())
-                except futures.process.BrokenProcessPool:
-                    attempts[student] = attempts.get(student, 0) + 1
-                    if attempts[student] >= 2:
-                        save(Result.grader_error(student, job.assignment,
-                                                 "the grader's worker process died twice on this submission"))
-                    else:
-                        pending.append(student)
-    return
+    """Grade in parallel. A worker process that dies breaks the whole pool, and with it every
+    submission still in it, most of them innocent: those are graded again one at a time,
+    each in a pool of its own, so that only a submission that kills its worker again, alone,
+    gets a grader_error row."""
+    suspects = pool_round(job, students, jobs, save)
+    for student in suspects:
+        if pool_round(job, [student], 1, save):
+            save(Result.grader_error(student, job.assignment, "the grader's worker process died twice on this "
+                                                              "submission, the second time grading it alone"))
+
+
+def pool_round(job, students, jobs, save):
+    """Grade ``students`` in one process pool; returns those whose results were lost when a
+    worker died (the pool is then broken)."""
+    context = multiprocessing.get_context("fork")
+    slots = context.Queue()
+    for slot in range(jobs):
+        slots.put(slot)
+    lost = []
+    with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
+                                     initargs=(job, slots)) as pool:
+        running = {pool.submit(grade_in_pool, s): s for s in students}
+        for done in futures.as_completed(running):
+            try:
+                result = done.result()
+            except futures.process.BrokenProcessPool:
+                lost.append(running[done])
+                continue
+            save(result)
+    return lost
 
 
 if __name__ == "__main__":

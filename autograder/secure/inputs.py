@@ -5,18 +5,28 @@ last grading: the files handed in (bytes, names and timestamp.txt), the assignme
 gradebook records it (the order and kind of its cells, the source of every test and
 locked cell, hidden tests included, and their points), the due date with the student's
 extension, whether the student is on the class list, the grading limits, and the
-grader's own version. ``python -m autograder.grade`` compares :func:`fingerprint` with the
+grader's own code. ``python -m autograder.grade`` compares :func:`fingerprint` with the
 ``inputs`` of the last result (``results/<assignment>/<student>.json``) and skips the
 submission when they are equal; ``--force`` grades everyone.
 """
 
+import functools
 import hashlib
 import json
 from pathlib import Path
 
-# Raise it when a change to the grader changes results (scores, statuses, messages): every
-# submission is then graded again.
-GRADER_VERSION = "2026-12-02.1"
+GRADER = Path(__file__).resolve().parents[1]      # autograder/: its code and configuration
+
+
+@functools.lru_cache(maxsize=None)      # read once a run
+def grader_digest():
+    """The grader's own code and configuration (autograder/*.py, autograder/secure/*.py):
+    after any change to them every submission is graded again, rather than trusting someone
+    to remember that a change changes results."""
+    digest = hashlib.sha256()
+    for path in sorted([*GRADER.glob("*.py"), *(GRADER / "secure").glob("*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def assignment_digest(assignment):
@@ -45,6 +55,6 @@ def folder_digest(folder):
 
 def fingerprint(assignment_hash, folder, due, on_class_list, settings):
     """One submission's inputs; ``settings`` are the grading limits and the isolation."""
-    parts = {"grader": GRADER_VERSION, "assignment": assignment_hash, "files": folder_digest(folder),
+    parts = {"grader": grader_digest(), "assignment": assignment_hash, "files": folder_digest(folder),
              "due": due, "on_class_list": on_class_list, "settings": settings}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
