@@ -26,6 +26,7 @@ from grading_helpers import GradingCourse, namespaces_available
 from test_assignments_workflow import PARTIAL, grade_by_hand, secrets_of
 
 pytestmark = [pytest.mark.slow,
+              pytest.mark.xdist_group("feedback-command"),      # its module fixture built once
               pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
                                  reason="needs root and setpriv to act as a student's uid")]
 

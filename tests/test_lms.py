@@ -42,6 +42,7 @@ CLASS_LIST = ("id,first_name,last_name,email,lms_user_id,sis_user_id,sis_login_i
 
 
 slow = pytest.mark.slow          # the gradebook takes nbgrader several seconds to create
+pytestmark = pytest.mark.xdist_group("lms")      # the module's class is built once, on one worker
 
 
 @pytest.fixture(scope="module")

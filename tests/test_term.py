@@ -48,6 +48,7 @@ from test_assignments_workflow import html_text, secrets_of
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("term"),      # one term, run once: its fixture on one worker only
     pytest.mark.skipif(not SOLUTIONS.is_dir(), reason="solutions/ is not in this tree (the public side)"),
     pytest.mark.skipif(not namespaces_available(),
                        reason="a term is graded in the sandbox, and the students' uids need root"),
