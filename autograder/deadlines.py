@@ -63,6 +63,40 @@ def apply_penalty(assign, submission, session):
             "seconds_late": seconds_late, "penalty": penalty}
 
 
+def refresh_penalties(db_url, course_id, assign, assignments=None, lock_timeout=300.0, log=print):
+    """Recompute and write the late penalty of every submission of ``assignments`` (all
+    the course's when None) from the gradebook's scores as they are now, hand-graded ones
+    included, with nbgrader's configured plugin (``assign``: :func:`penalty_plugin`), by
+    :func:`apply_penalty`, in one transaction retried while the gradebook is locked. The
+    feedback pages, the LMS export and the class report call it first: a penalty is never
+    the one of a score since changed by hand. Returns how many submissions were recomputed."""
+    from nbgrader import api
+
+    from .secure.store import retry_locked
+
+    def once():
+        gb = api.Gradebook(db_url, course_id)
+        try:
+            count = 0
+            for assignment in gb.assignments:
+                if assignments is not None and assignment.name not in assignments:
+                    continue
+                for submission in assignment.submissions:
+                    if not submission.total_seconds_late and not submission.late_submission_penalty:
+                        continue        # on time, and no penalty to clear
+                    apply_penalty(assign, submission, gb.db)
+                    count += 1
+            gb.db.commit()
+            return count
+        except BaseException:
+            gb.db.rollback()
+            raise
+        finally:
+            gb.close()
+
+    return retry_locked(once, lock_timeout, log, "the gradebook (late penalties)")[0]
+
+
 def due_dates(gradebook, assignment_name):
     """(the assignment's due date, {student: due date with the extension}) as ISO strings."""
     assignment = gradebook.find_assignment(assignment_name)

@@ -77,11 +77,19 @@ def load_result(path):
     return result
 
 
-def write_pages(*, coursedir, course_id, assignment, students=()):
+def write_pages(*, coursedir, course_id, assignment, students=(), penalties=None):
     """Rewrite the feedback page of every graded student of ``assignment`` (or of
-    ``students``). One student's failure is reported, never stops the others."""
+    ``students``). One student's failure is reported, never stops the others. The late
+    penalties are recomputed first from the gradebook's scores as they are now (hand
+    grading included) with ``penalties`` (nbgrader's configured ``AssignLatePenalties``;
+    default: from ``coursedir``'s configuration)."""
     from nbgrader.api import Gradebook
 
+    from . import deadlines
+
+    if penalties is None:
+        penalties = deadlines.penalty_plugin(coursedir.config)
+    deadlines.refresh_penalties(coursedir.db_url, course_id, penalties, [assignment.name])
     root = Path(coursedir.root)
     results_dir = root / "autograder" / "results" / assignment.name
     available = {p.stem: p for p in sorted(results_dir.glob("*.json"))}

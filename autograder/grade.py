@@ -474,6 +474,10 @@ class Saver:
         except Exception as err:    # one submission that cannot be written must not stop the rest
             self.failures.append(f"{result.student}: {type(err).__name__}: {err}")
             print(f"error: could not save {result.student}: {err}", file=sys.stderr)
+        problems = getattr(self.out, "problems", None)      # a page not made: the grade is saved
+        if problems:
+            self.failures += problems
+            problems.clear()
         self.results.append(result)
         if self.verbose:
             late = result.late or {}

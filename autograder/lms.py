@@ -4,7 +4,8 @@ One row per student of the class list (``autograder/students.csv``, which carrie
 the LMS gave each student), one column per assignment, named as the LMS names it. The
 scores are the final ones from nbgrader's gradebook: autograded and hand-graded points
 minus the late penalty (``submission.score - late_submission_penalty``, as ``nbgrader
-export`` computes them), never recomputed here.
+export`` computes them); the penalty is first recomputed from the gradebook's scores as
+they are now (hand grading included) with the course's ``LateSubmissionPlugin``.
 
 * A student with no submission (absent) gets an empty cell, or 0 with ``--absent-zero``;
   a blank submission (the release handed back unchanged) is a submission and gets its 0.
@@ -26,7 +27,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import classlist, statuses
+from . import classlist, deadlines, statuses
 
 HERE = Path(__file__).resolve().parent
 COLUMNS_FILE = Path("autograder") / "lms.toml"        # relative to the course root
@@ -122,8 +123,14 @@ def read_gradebook(db_url, course_id, only=()):
     return scores, names, max_scores
 
 
-def collect(root, db_url, course_id, only=(), students=None):
-    """The :class:`Grades` of the course: the gradebook, the result files' statuses, the class list."""
+def collect(root, db_url, course_id, only=(), students=None, penalties=None):
+    """The :class:`Grades` of the course: the gradebook, the result files' statuses, the class list.
+    With ``penalties`` (nbgrader's configured ``AssignLatePenalties``, :func:`.deadlines.penalty_plugin`),
+    the late penalties are first recomputed from the gradebook's scores as they are now."""
+    if penalties is not None:
+        from .deadlines import refresh_penalties
+
+        refresh_penalties(db_url, course_id, penalties, list(only) or None)
     if students is None:
         students = classlist.load_if_present(root)
     if not students:
@@ -231,7 +238,8 @@ def main(argv=None):
     coursedir, course_id = load_coursedir(args.config)
     root = Path(coursedir.root)
     try:
-        grades = collect(root, coursedir.db_url, course_id, args.assignment)
+        grades = collect(root, coursedir.db_url, course_id, args.assignment,
+                         penalties=deadlines.penalty_plugin(coursedir.config))
     except classlist.ClassListError as err:
         raise SystemExit(f"error: {err}") from None
     columns = column_names(root, args.lms, grades.assignments, args.column)

@@ -23,6 +23,7 @@ import datetime
 import html
 import io
 import json
+import os
 import re
 import statistics
 import sys
@@ -158,9 +159,9 @@ def analyse(name, results, scores, max_score, students, late_on_canvas=()):
             text = statuses.get(status).what_happened if status in statuses.BY_NAME else "unknown status"
             why.append(f"{status}: {r.get('message') or text}")
         late = r.get("late") or {}
+        penalty = score.penalty if score is not None else late.get("penalty")    # the gradebook's: current
         if late.get("seconds_late"):
-            why.append(f"late by {late['seconds_late'] / 3600:.1f} h"
-                       + (f", penalty {late['penalty']:g}" if late.get("penalty") else ""))
+            why.append(f"late by {late['seconds_late'] / 3600:.1f} h" + (f", penalty {penalty:g}" if penalty else ""))
         elif score is not None and score.penalty:
             why.append(f"late penalty {score.penalty:g}")
         if student in late_on_canvas:
@@ -335,10 +336,23 @@ def page(analyses, when):
             f"<nav aria-label='assignments'><ul>{nav}</ul></nav>{body}</main></body></html>\n")
 
 
-def build(root, db_url, course_id, assignments=None, out=None):
-    """Write the report; returns its path."""
+def build(root, db_url, course_id, assignments=None, out=None, penalties=None):
+    """Write the report; returns its path. With ``penalties`` (nbgrader's configured
+    ``AssignLatePenalties``, :func:`.deadlines.penalty_plugin`), the late penalties are
+    first recomputed from the gradebook's scores as they are now (hand grading included).
+
+    The page names students: it is written 0600, and the default folder
+    (``autograder/report/``) is kept 0700."""
     root = Path(root)
     names = list(assignments or assignments_with_results(root))
+    if penalties is not None and names:
+        from .deadlines import refresh_penalties
+
+        try:
+            refresh_penalties(db_url, course_id, penalties, names)
+        except Exception as err:      # the report still shows what the gradebook has
+            print(f"warning: the late penalties could not be recomputed ({type(err).__name__}: {err}); "
+                  "the report shows them as they were", file=sys.stderr)
     try:
         students = classlist.load_if_present(root)
     except classlist.ClassListError as err:
@@ -354,8 +368,13 @@ def build(root, db_url, course_id, assignments=None, out=None):
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     path = Path(out) if out else root / OUT
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not out:
+        os.chmod(path.parent, 0o700)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page(analyses, when), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)                # a left-over tmp keeps its mode otherwise
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page(analyses, when))
     tmp.replace(path)
     return path
 
@@ -365,7 +384,9 @@ def after_grading(coursedir, course_id, say=print):
     try:
         from .secure.store import course_owner, hand_back
 
-        path = build(coursedir.root, coursedir.db_url, course_id)
+        from .deadlines import penalty_plugin
+
+        path = build(coursedir.root, coursedir.db_url, course_id, penalties=penalty_plugin(coursedir.config))
         hand_back(str(path.parent), course_owner(coursedir.root))
         say(f"class report: {path}")
     except Exception as err:      # the grades are saved; a report that fails must not hide that
@@ -388,7 +409,11 @@ def main(argv=None):
     if missing:
         raise SystemExit(f"error: no results for {', '.join(missing)}; grade it first "
                          "(python -m autograder.grade ASSIGNMENT)")
-    print(f"class report: {build(coursedir.root, coursedir.db_url, course_id, args.assignment, args.out)}")
+    from .deadlines import penalty_plugin
+
+    path = build(coursedir.root, coursedir.db_url, course_id, args.assignment, args.out,
+                 penalties=penalty_plugin(coursedir.config))
+    print(f"class report: {path}")
     return 0
 
 

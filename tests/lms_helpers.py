@@ -57,6 +57,7 @@ def result_json(assignment, sub, k=0):
 
 def make_class(root, assignment, submissions, students_csv=None):
     """Result files and a gradebook for ``submissions``; a class list if ``students_csv`` is given."""
+    from nbgrader import utils
     from nbgrader.api import Gradebook
 
     root = Path(root)
@@ -65,8 +66,9 @@ def make_class(root, assignment, submissions, students_csv=None):
     if students_csv is not None:
         (work / "students.csv").write_text(students_csv, encoding="utf-8")
     db_url = "sqlite:///" + (work / "gradebook.db").as_posix()
+    dues = [sub.late["due"] for sub in submissions if sub.late.get("due")]
     with Gradebook(db_url, COURSE_ID) as gb:
-        gb.add_assignment(assignment)
+        gb.add_assignment(assignment, duedate=utils.parse_utc(dues[0]) if dues else None)
         gb.add_notebook(assignment, assignment)
         for grade_id, points, _ in TESTS:
             gb.add_grade_cell(grade_id, assignment, assignment, max_score=points, cell_type="code")
@@ -88,6 +90,8 @@ def make_class(root, assignment, submissions, students_csv=None):
             written.manual_score = sub.manual
             written.needs_manual_grade = sub.manual is None
             gb.find_submission_notebook(assignment, assignment, sub.student).late_submission_penalty = sub.penalty
+            if sub.late.get("timestamp"):           # as the grading command records it: late in the gradebook too
+                gb.find_submission(assignment, sub.student).timestamp = utils.parse_utc(sub.late["timestamp"])
             gb.db.commit()
     return db_url
 

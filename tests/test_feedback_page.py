@@ -95,3 +95,92 @@ def test_a_flood_of_output_does_not_bloat_the_page():
     page = feedback.feedback_html(assignment, Result("ada", name), plan=plans.make_plan(assignment, nb))
     assert len(page) < 300_000, len(page)
     assert "too long to show" in page
+
+
+def test_outputs_that_break_the_notebook_schema_are_shown_or_named():
+    """nbformat only warns about them: a number as an output's text, a traceback of numbers,
+    an output that is not an output. The page is made all the same."""
+    name = "activations"
+    assignment = plans.assignment_from_source(SOLUTIONS / name / f"{name}.ipynb", name)
+    nb = student_copy(read_nb(EXERCISES / name / f"{name}.ipynb"), name, solved="all")
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.outputs = [nbformat.from_dict({"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                        "data": {"text/plain": 5}}),
+                    nbformat.from_dict({"output_type": "error", "ename": "E", "evalue": "v", "traceback": [1, 2]}),
+                    nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": [7, "x"]}),
+                    "not an output"]
+    page = feedback.feedback_html(assignment, Result("ada", name), plan=plans.make_plan(assignment, nb))
+    assert "<pre class='printed'>5</pre>" in page and "<pre class='printed'>1\n2</pre>" in page
+    assert "<pre class='printed'>7x</pre>" in page
+    assert page.count("could not be shown") == 1 and page.rstrip().endswith("</html>")
+
+
+def mode(path):
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_page_that_fails_leaves_the_result_and_a_page_and_is_reported(tmp_path, monkeypatch):
+    """Store.save: the result file is written before the page; a page that cannot be made
+    is reported and replaced by one without the notebook, and the batch goes on."""
+    import json
+
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder.secure import store
+
+    name = "activations"
+    assignment = plans.assignment_from_source(SOLUTIONS / name / f"{name}.ipynb", name)
+    out = store.Store(CourseDirectory(root=str(tmp_path)), assignment, "course", log=lambda *a: None)
+    out.gradebook.write = lambda assignment, result: "written"
+    out.marks = lambda student: None
+    real, calls = feedback.feedback_html, []
+
+    def first_fails(*args, **kwargs):
+        calls.append(kwargs.get("plan"))
+        if len(calls) == 1:
+            assert (out.results_dir / "ada.json").is_file(), "the result must be written before the page"
+            raise TypeError("a broken output")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feedback, "feedback_html", first_fails)
+    out.save(Result("ada", name), None, None)
+    assert out.problems and "TypeError: a broken output" in out.problems[0]
+    page = tmp_path / "feedback" / "ada" / name / f"{name}.html"
+    assert "your notebook could not be shown on this page" in page.read_text()
+    notes = json.loads((out.results_dir / "ada.json").read_text())["notes"]
+    assert "your notebook could not be shown on this page" in notes
+
+
+def test_private_files_are_private_and_pages_readable(tmp_path, monkeypatch):
+    """The receipts beside the graded notebook, the export and the class report are the
+    owner's alone; feedback/ is closed before its first page; the pages below it are not."""
+    from autograder import report
+    from autograder.secure import store
+
+    submitted, graded = tmp_path / "submitted", tmp_path / "autograded"
+    submitted.mkdir()
+    graded.mkdir()
+    (submitted / "submission_secret.txt").write_text("secret")
+    (submitted / "timestamp.txt").write_text("2026-12-01 10:00:00 UTC")
+    store.copy_receipts(submitted, graded)
+    assert mode(graded / "submission_secret.txt") == mode(graded / "timestamp.txt") == 0o600
+
+    csv_path = tmp_path / "autograder" / "grading-report.csv"
+    store.export_csv(tmp_path / "autograder", csv_path)
+    assert mode(csv_path) == 0o600
+
+    path = report.build(tmp_path, "sqlite:////nonexistent/folder/gradebook.db", "course")
+    assert path == tmp_path / report.OUT and mode(path) == 0o600 and mode(path.parent) == 0o700
+
+    name = "activations"
+    assignment = plans.assignment_from_source(SOLUTIONS / name / f"{name}.ipynb", name)
+    gate = tmp_path / "feedback"
+    seen = []
+    real = feedback.write_page
+    monkeypatch.setattr(feedback, "write_page", lambda p, text: (seen.append(mode(gate)), real(p, text)))
+    page = feedback.publish(gate / "ada" / name, assignment, Result("ada", name), receipts_from=submitted)
+    assert seen == [0o700], "feedback/ must be closed before the first page is written"
+    assert mode(page) == 0o644 and mode(page.parent) == mode(page.parent.parent) == 0o755
+    assert mode(page.parent / "submission_secret.txt") == 0o600

@@ -105,7 +105,7 @@ def test_scores_come_from_the_gradebook_with_manual_points_and_penalties(course)
                        report.classlist.load_if_present(root))
     auto = sum(p for _, p, _ in TESTS)
     assert a["final"]["ada"] == auto + 3
-    assert a["final"]["bob"] == auto - 4 + 1 - 2            # a failed test, a hand-graded point, a late penalty
+    assert a["final"]["bob"] == 0       # late: penalty_method "zero" takes all, the hand-graded point too
     assert a["final"]["eve"] == 0 and "fay" not in a["final"] and "gus" not in a["final"]
     assert a["max_score"] == auto + 3
     assert "3 submission(s) still have answers to grade by hand" in page      # cyd, eve, gus: no manual score
@@ -115,7 +115,8 @@ def test_scores_come_from_the_gradebook_with_manual_points_and_penalties(course)
 @slow
 def test_students_who_need_a_look_and_why(course):
     _, _, page = course
-    assert "late by 14.0 h, penalty 2" in row_of(page, "bob")
+    auto = sum(p for _, p, _ in TESTS)
+    assert f"late by 14.0 h, penalty {auto - 4 + 1:g}" in row_of(page, "bob")     # the gradebook's, recomputed
     assert "scored 0" in row_of(page, "eve") and "unchanged" in row_of(page, "eve")
     assert "grader_error" in row_of(page, "gus") and "OSError: boom" in row_of(page, "gus")
     assert "not on the class list" in row_of(page, "zed")
@@ -133,6 +134,31 @@ def test_the_page_is_self_contained_accessible_and_shows_no_test_code(course):
     assert "name='viewport'" in page and "<caption>" in page and "scope='col'" in page
     assert page.count('role="img"') == 2 and page.count("<figcaption>") == 2 and "<desc id=" in page
     assert HIDDEN_LINE not in page and "expected_dW1" not in page
+
+
+@slow
+def test_a_late_penalty_follows_a_score_raised_by_hand(course, tmp_path):
+    """penalty_method "zero": bob, late, is given 2 more points by hand after grading; the
+    penalty the feedback pages, the LMS export and the report read is then his new score."""
+    from nbgrader.api import Gradebook
+    from traitlets.config import Config
+
+    from autograder import deadlines
+
+    root, _, _ = course
+    shutil.copy(root / "autograder" / "gradebook.db", tmp_path / "gradebook.db")
+    db_url = "sqlite:///" + (tmp_path / "gradebook.db").as_posix()
+    config = Config()
+    config.LateSubmissionPlugin.penalty_method = "zero"
+    with Gradebook(db_url, COURSE_ID) as gb:
+        gb.find_grade("answer_why", ASSIGNMENT, ASSIGNMENT, "bob").manual_score = 3.0      # was 1
+        gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "bob").late_submission_penalty = 5.0    # stale
+        gb.db.commit()
+    assert deadlines.refresh_penalties(db_url, COURSE_ID, deadlines.penalty_plugin(config), [ASSIGNMENT]) == 1
+    scores, _, _ = lms.read_gradebook(db_url, COURSE_ID)
+    auto = sum(p for _, p, _ in TESTS)
+    assert (scores[ASSIGNMENT, "bob"].raw, scores[ASSIGNMENT, "bob"].penalty) == (auto - 4 + 3, auto - 4 + 3)
+    assert scores[ASSIGNMENT, "bob"].final == 0 and scores[ASSIGNMENT, "ada"].penalty == 0
 
 
 # --- the LMS export ----------------------------------------------------------------------------
@@ -158,7 +184,7 @@ def test_canvas_csv_has_canvas_columns_and_the_gradebook_final_scores(course):
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Backprop (12345)"],
         ["    Points Possible", "", "", "", "", f"{auto + 3:g}"],
         ["Lovelace, Ada", "101", "S001", "ada.l", "A", f"{auto + 3:g}"],       # auto + manual
-        ["Bob", "102", "S002", "bob", "B", f"{auto - 4 + 1 - 2:g}"],          # a failed test, manual, late penalty
+        ["Bob", "102", "S002", "bob", "B", "0"],          # late: "zero" takes the autograded and manual points
         ["cyd", "103", "", "", "", f"{auto - 7:g}"],
         ["dee", "104", "", "", "", f"{auto - 4 + 2:g}"],
         ["eve", "105", "", "", "", "0"],            # blank: handed in, scored 0
@@ -198,7 +224,7 @@ def test_moodle_and_blackboard_files_key_students_by_their_ids(course):
     assert moodle[0] == ["ID number", "Email address", "First name", "Last name", "backprop"]
     assert moodle[1] == ["S001", "ada@uni.example", "Ada", "Lovelace", "14"]
     assert blackboard[0] == ["Last Name", "First Name", "Username", "Student ID", "backprop"]
-    assert blackboard[2] == ["", "Bob", "bob", "S002", "6"]
+    assert blackboard[2] == ["", "Bob", "bob", "S002", "0"]
     assert len(moodle) == len(blackboard) == 9            # the class list, no stray
 
 

@@ -285,11 +285,8 @@ def notebook_section(result, marks, plan):
         if cell is None:
             # never the gradebook's copy: for a test cell it holds the hidden tests
             out.append("<p class='note'>This cell was missing from your notebook.</p>")
-        elif cell.cell_type == "markdown":
-            out.append(budget.take(markdown_to_html(clip(cell.source), heading_offset=3)))
         else:
-            out.append(budget.take(f"<pre><code>{esc(clip(cell.source))}</code></pre>"))
-            out += [budget.take(o) for o in (output_html(x, budget) for x in cell.get("outputs", [])) if o]
+            out += cell_html(cell, budget)
         if template is not None and template.kind == "test":
             test = result.tests.get(template.grade_id)
             if test is not None:
@@ -307,6 +304,30 @@ def notebook_section(result, marks, plan):
                 out.append(f"<div class='comment'><strong>Your grader:</strong> {esc(got.comment)}</div>")
         out.append("</section>")
     return out
+
+
+def cell_html(cell, budget):
+    """A cell of the student's notebook with its outputs. nbformat only warns about a
+    notebook that breaks its schema (an output's text a number, a traceback of numbers):
+    what cannot be shown is said, never stops the page."""
+    try:
+        if cell.cell_type == "markdown":
+            return [budget.take(markdown_to_html(clip(cell.source), heading_offset=3))]
+        out = [budget.take(f"<pre><code>{esc(clip(cell.source))}</code></pre>")]
+    except Exception:
+        return [budget.take(f"<p class='note'>{UNSHOWN % 'cell'}</p>")]
+    outputs = cell.get("outputs") or []
+    for output in outputs if isinstance(outputs, list) else [outputs]:
+        try:
+            shown = output_html(output, budget)
+        except Exception:
+            shown = f"<p class='note'>{UNSHOWN % 'output'}</p>"
+        if shown:
+            out.append(budget.take(shown))
+    return out
+
+
+UNSHOWN = "This %s of your notebook could not be shown (it is not as Jupyter writes it)."
 
 
 class Budget:
@@ -331,9 +352,11 @@ def output_html(output, budget):
         return f"<pre class='printed'>{esc(clip(output.get('text', '')))}</pre>"
     if kind == "error":
         lines = output.get("traceback") or [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
-        return f"<pre class='printed'>{esc(clip(ANSI.sub('', chr(10).join(lines))))}</pre>"
+        lines = lines if isinstance(lines, list) else [lines]
+        return f"<pre class='printed'>{esc(clip(ANSI.sub('', chr(10).join(map(str, lines)))))}</pre>"
     if kind in ("execute_result", "display_data"):
-        data = output.get("data", {})
+        data = output.get("data")
+        data = data if isinstance(data, dict) else {}
         image = data.get("image/png")
         if isinstance(image, str) and len(image) <= budget.image_bytes:
             try:
@@ -346,13 +369,13 @@ def output_html(output, budget):
                 alt = data.get("text/plain", "an image your notebook drew")
                 return f"<img src='data:image/png;base64,{image.replace(chr(10), '')}' alt='{esc(clip(alt, 200))}'>"
         text = data.get("text/plain")
-        if text:
-            return f"<pre class='printed'>{esc(clip(text if isinstance(text, str) else ''.join(text)))}</pre>"
+        if text is not None and text != "" and text != []:
+            return f"<pre class='printed'>{esc(clip(text))}</pre>"
     return ""
 
 
 def clip(text, limit=MAX_OUTPUT_CHARS):
-    text = "".join(text) if isinstance(text, list) else str(text)
+    text = "".join(map(str, text)) if isinstance(text, list) else str(text)
     return text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} more characters)"
 
 
@@ -394,7 +417,11 @@ def publish(folder, assignment, result, *, marks=None, plan=None, receipts_from=
     """
     folder = Path(folder)
     page = folder / f"{assignment.name}.html"
-    write_page(page, feedback_html(assignment, result, marks=marks, plan=plan))
+    text = feedback_html(assignment, result, marks=marks, plan=plan)
+    gate = folder.parent.parent
+    gate.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(gate, 0o700)                   # before the first page: never a moment open to others
+    write_page(page, text)
     for name in ("timestamp.txt", "submission_secret.txt"):
         source = Path(receipts_from) / name if receipts_from else None
         if source is not None and source.is_file():
@@ -402,7 +429,4 @@ def publish(folder, assignment, result, *, marks=None, plan=None, receipts_from=
             with os.fdopen(fd, "wb") as fh:
                 fh.write(source.read_bytes())
             os.replace(tmp, folder / name)          # mkstemp made it 0600
-    gate = folder.parent.parent
-    if gate.is_dir():
-        os.chmod(gate, 0o700)
     return page

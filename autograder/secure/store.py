@@ -294,7 +294,10 @@ def copy_receipts(submitted, dest):
     for name in ("timestamp.txt", "submission_secret.txt"):
         source = Path(submitted) / name
         if source.is_file():
-            shutil.copyfile(source, Path(dest) / name)
+            fd, tmp = tempfile.mkstemp(dir=dest, prefix=f".{name}.")       # 0600: the secret names the page
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(source.read_bytes())
+            os.replace(tmp, Path(dest) / name)
 
 
 class Store:
@@ -307,6 +310,7 @@ class Store:
         self.gradebook = GradebookWriter(coursedir.db_url, course_id, lock_timeout, log, penalties)
         self.owner = course_owner(coursedir.root)
         self._reader = None
+        self.problems = []          # what went wrong short of the grade (a page not made): the Saver reports it
 
     def marks(self, student):
         """The gradebook's marks of a submission, for its feedback page (one reading
@@ -319,6 +323,12 @@ class Store:
             return feedback_page.read_marks(self._reader, self.assignment.name, student)
         finally:
             self._reader.db.rollback()
+
+    def page(self, folder, result, plan, submitted):
+        """The one page builder (python -m autograder.feedback uses it too): with the
+        gradebook's manual scores and comments, so a re-grade keeps them on the page."""
+        marks = retry_locked(lambda: self.marks(result.student), self.gradebook.lock_timeout, self.gradebook.log)[0]
+        feedback_page.publish(folder, self.assignment, result, marks=marks, plan=plan, receipts_from=submitted)
 
     def path(self, step, student):
         return Path(self.coursedir.format_path(step, student, self.assignment.name))
@@ -343,13 +353,22 @@ class Store:
         feedback = self.path(self.coursedir.feedback_directory, student)
         if feedback.exists():
             shutil.rmtree(feedback)
+        result_path = self.results_dir / f"{student}.json"
+        atomic_write(result_path, json.dumps(result.as_json(), indent=1, default=str))     # before the page
         if result.status != statuses.NOT_SUBMITTED:
-            # the one page builder (python -m autograder.feedback uses it too): with the
-            # gradebook's manual scores and comments, so a re-grade keeps them on the page
-            marks = retry_locked(lambda: self.marks(student), self.gradebook.lock_timeout, self.gradebook.log)[0]
-            feedback_page.publish(feedback, self.assignment, result, marks=marks, plan=plan, receipts_from=submitted)
-        atomic_write(self.results_dir / f"{student}.json", json.dumps(result.as_json(), indent=1, default=str))
-        for path in (autograded.parent, feedback.parent, self.results_dir / f"{student}.json"):
+            try:
+                self.page(feedback, result, plan, submitted)
+            except Exception as err:      # the grade is saved: a page that fails must not stop the batch
+                problem = f"{student}: the feedback page could not be made ({type(err).__name__}: {err})"
+                self.problems.append(problem)
+                self.gradebook.log(f"  warning: {problem}")
+                result.notes.append("your notebook could not be shown on this page")
+                try:                        # the page without the student's notebook, which broke it
+                    self.page(feedback, result, None, submitted)
+                except Exception:
+                    pass
+                atomic_write(result_path, json.dumps(result.as_json(), indent=1, default=str))
+        for path in (autograded.parent, feedback.parent, result_path):
             hand_back(path, self.owner)
         for folder in (self.results_dir.parent, self.results_dir, autograded.parent.parent,
                        feedback.parent.parent):
@@ -443,7 +462,9 @@ def export_csv(work, path, facts=None):
     rows.sort(key=lambda r: (r["assignment"], r["student"]))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(str(path) + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)      # private: it names students
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, EXPORT_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
