@@ -315,19 +315,19 @@ def cell_html(cell, budget):
             return [budget.take(markdown_to_html(clip(cell.source), heading_offset=3))]
         out = [budget.take(f"<pre><code>{esc(clip(cell.source))}</code></pre>")]
     except Exception:
-        return [budget.take(f"<p class='note'>{UNSHOWN % 'cell'}</p>")]
+        return [budget.take(f"<p class='note'>{UNSHOWN.format('cell')}</p>")]
     outputs = cell.get("outputs") or []
     for output in outputs if isinstance(outputs, list) else [outputs]:
         try:
             shown = output_html(output, budget)
         except Exception:
-            shown = f"<p class='note'>{UNSHOWN % 'output'}</p>"
+            shown = f"<p class='note'>{UNSHOWN.format('piece of output')}</p>"
         if shown:
             out.append(budget.take(shown))
     return out
 
 
-UNSHOWN = "This %s of your notebook could not be shown (it is not as Jupyter writes it)."
+UNSHOWN = "This {} of your notebook could not be shown (it is not as Jupyter writes it)."
 
 
 class Budget:
