@@ -369,10 +369,18 @@ class FakeClient:
 
     def submit(self, function, job, student, files, **options):
         self.submitted.append((student, options))
-        return types.SimpleNamespace(result=lambda: f"graded {student}")
+        return FakeFuture(f"graded {student}")
 
     def close(self):
         pass
+
+
+class FakeFuture:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
 
 
 class FakeAsCompleted:
