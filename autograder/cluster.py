@@ -10,12 +10,15 @@ notebook in a sandbox, the tests in the worker.
 ``ADDRESS`` is a scheduler's (``tcp://HOST:PORT``, or ``tls://HOST:PORT`` with the
 certificates of Dask's configuration, ``distributed.comm.tls.*``), or ``local``: a
 ``LocalCluster`` on this machine, one single-threaded worker process per core, its
-scheduler on 127.0.0.1.
+scheduler on 127.0.0.1, over TLS with throwaway certificates (``security=True``): another
+user of the machine can reach the port but not talk to it.
 
 * **Fail closed.** Before its first submission each worker chooses and checks the
   isolation it can give (``sandbox.choose_isolation`` and the grader's own sandbox
-  check). A worker that cannot sandbox refuses: every submission it is sent gets a
-  ``grader_error`` row saying which worker and why, unless ``--isolation none``.
+  check). A worker that cannot sandbox refuses, unless ``--isolation none``: it is
+  sent no submission, and when every worker refuses the command stops before grading,
+  naming each worker and why (no grade is cleared). A submission a refusing worker is
+  sent all the same gets a ``grader_error`` row saying which worker and why.
   The export's ``isolation`` column records what each notebook ran in.
 * **A lost worker.** Its submissions go to another worker once (the scheduler's
   ``distributed.scheduler.allowed-failures``, set to 1 for the run); lost again, the
@@ -30,6 +33,7 @@ import hashlib
 import os
 import shutil
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -43,7 +47,11 @@ HERE = Path(__file__).resolve().parent
 ALLOWED_FAILURES = 1              # a lost worker's submission goes elsewhere once, then grader_error
 SEND_LIMIT = 21 * 2**20           # a file larger than this is not sent; a sparse stand-in keeps its size
 SLOTS = 64                        # sandbox uids per machine (uid_base + slot)
-SLOT_LOCKS = Path(tempfile.gettempdir()) / "nnl-grader-slots"
+# the slot locks: root's in /run (root's alone), another user's in the temp folder; checked
+# before use to be a folder of ours that no one else may write (machine_slot)
+SLOT_LOCKS = (Path("/run/nnlearn-grader-slots") if os.geteuid() == 0 and Path("/run").is_dir()
+              else Path(tempfile.gettempdir()) / f"nnl-grader-slots-{os.geteuid()}")
+SLOT_WAIT = 900                   # seconds a worker waits for a free slot, then gives up
 
 
 def grader_version():
@@ -78,9 +86,11 @@ def connect(address, say=print):
 
     if address == "local":
         with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+            # security=True: TLS with throwaway certificates (needs `cryptography`), so that
+            # another user of this machine cannot use the ports (pickles: code run as root)
             cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None)
-        return Client(cluster), cluster
+                                   host="127.0.0.1", dashboard_address=None, security=True)
+        return Client(cluster), cluster       # the client takes the cluster's certificates
     if not address.startswith(("tcp://", "tls://")):
         raise SystemExit(f"error: --cluster {address!r}: give a scheduler's address, tcp://HOST:PORT or "
                          "tls://HOST:PORT, or `local`")
@@ -121,14 +131,20 @@ def grade(address, job, students, save, say=print):
               f"{time.monotonic() - started:.1f} s")
         for name, (line, refusal) in sorted(workers.items()):
             say(f"  worker {name}: " + (f"REFUSES: {refusal}" if refusal else line))
-        window = max(8, 4 * len(workers))     # submissions in flight; the rest wait here, unread
+        ready = sorted(name for name, (_, refusal) in workers.items() if not refusal)
+        if not ready:                         # nothing graded, so no student's grades cleared
+            raise SystemExit("error: every worker refuses to grade; nothing was graded:\n"
+                             + "\n".join(f"  worker {name}: {refusal}"
+                                         for name, (_, refusal) in sorted(workers.items())))
+        window = max(8, 4 * len(ready))       # submissions in flight; the rest wait here, unread
         queue = list(students)
         running, saved = {}, set()
 
         def send(pending):
             student = queue.pop(0)
             future = client.submit(grade_on_worker, job, student, pack(job.submitted(student)),
-                                   key=f"grade-{job.assignment.name}-{student}-{time.time_ns()}", pure=False)
+                                   key=f"grade-{job.assignment.name}-{student}-{time.time_ns()}", pure=False,
+                                   workers=ready, allow_other_workers=False)   # never a refusing worker
             running[future] = student
             pending.add(future)
 
@@ -146,7 +162,7 @@ def grade(address, job, students, save, say=print):
                 save(result)
             if queue:
                 send(pending)
-        return len(workers)
+        return len(ready)
     finally:
         client.close()
         if cluster is not None:
@@ -208,6 +224,8 @@ def grade_on_worker(job, student, files):
                 unpack(files, submission)
                 with machine_slot() as slot:
                     result = grader.grade_one(job, slot, student, submission)
+            except grader.SandboxUnavailable as err:        # no slot to be had: a message, not a hang
+                result = Result.grader_error(student, job.assignment, f"the worker {here} could not grade: {err}")
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
         result.worker = here
@@ -240,15 +258,43 @@ def worker_name():
         return socket.gethostname()
 
 
+def slot_locks():
+    """The folder of the slot locks, made if missing; refused (SandboxUnavailable) unless it
+    is a real folder of ours that no one else may enter: another user could otherwise
+    hold every slot, or plant a link for root to follow."""
+    folder = SLOT_LOCKS
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise grader.SandboxUnavailable(f"cannot make the folder of the sandbox slot locks {folder}: {err}") from None
+    info = os.lstat(folder)
+    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid()
+            or stat.S_IMODE(info.st_mode) != 0o700):
+        raise grader.SandboxUnavailable(
+            f"the folder of the sandbox slot locks, {folder}, is not a folder of this user "
+            f"(uid {os.geteuid()}) with mode 0700 (it is {stat.filemode(info.st_mode)}, uid {info.st_uid}); "
+            "someone else may have made it: look at it, remove it, and grade again")
+    return folder
+
+
 class machine_slot:
     """A sandbox slot (a uid) free on this machine, held by a file lock while used, so that
-    several worker processes on one machine never share a uid."""
+    several worker processes on one machine never share a uid. Waits at most SLOT_WAIT
+    seconds for one, then raises SandboxUnavailable."""
 
     def __enter__(self):
-        SLOT_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        folder = slot_locks()
+        end = time.monotonic() + SLOT_WAIT
         while True:
             for slot in range(SLOTS):
-                fd = os.open(SLOT_LOCKS / f"slot-{slot}", os.O_CREAT | os.O_RDWR, 0o600)
+                try:
+                    fd = os.open(folder / f"slot-{slot}",
+                                 os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+                except OSError as err:
+                    raise grader.SandboxUnavailable(f"cannot open the sandbox slot lock {folder}/slot-{slot}: "
+                                                    f"{err}") from None
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError:
@@ -256,6 +302,10 @@ class machine_slot:
                     continue
                 self.fd = fd
                 return slot
+            if time.monotonic() >= end:
+                raise grader.SandboxUnavailable(
+                    f"no sandbox slot came free on this machine within {SLOT_WAIT} s: all {SLOTS} are held "
+                    f"(the locks in {folder}); run at most {SLOTS} worker processes a machine")
             time.sleep(0.5)
 
     def __exit__(self, *exc):

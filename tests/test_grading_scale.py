@@ -11,8 +11,10 @@ Grading (one small batch of ``activations``, graded once by the process pool on 
 as the reference): nbgrader's commands and ``--cluster local`` on PostgreSQL; a real
 scheduler with workers, one killed mid-batch (every student still gets the pool's
 row), a submission whose worker is lost twice (``grader_error``), a worker that cannot
-sandbox (refuses, says why, unless ``--isolation none``); and TLS, which refuses a
-client without the certificate.
+sandbox (refuses, says why, unless ``--isolation none``; a refusing worker is sent no
+submission, and when all refuse nothing is graded); and TLS, which refuses a client
+without the certificate. The slot locks of a machine's workers: in a folder of ours, and
+a slot not waited for forever.
 """
 
 import os
@@ -20,6 +22,7 @@ import signal
 import subprocess
 import threading
 import time
+import types
 from pathlib import Path
 
 import nbformat
@@ -227,7 +230,7 @@ def test_nbgrader_and_the_grader_on_postgresql_give_the_pool_s_scores(pool, pg):
     assert tables_and_version(course.database)[1] == [gradebook_db.head_revision()]
     course.hand_in(ASSIGNMENT, handed_in(release))
     proc = course.grade(ASSIGNMENT, "--cluster", "local")
-    assert "cluster tcp://127.0.0.1:" in proc.stdout            # LocalCluster binds the loopback
+    assert "cluster tls://127.0.0.1:" in proc.stdout            # the loopback, and TLS: no other user gets in
     expected = dict(pool[3], ada=("not_submitted", "0", ""))
     assert rows(course) == expected
     for student in ("s0", "s1", SLOW):
@@ -349,6 +352,102 @@ def test_a_worker_that_cannot_sandbox_refuses_and_says_why(pool, monkeypatch):
     job.version = "another"
     result = cluster.grade_on_worker(job, "s0", cluster.pack(job.submitted("s0")))
     assert result.status == "grader_error" and "another version of the grader" in result.message
+
+
+class FakeClient:
+    """What cluster.grade asks of a Dask client, with workers that answer ``checks``."""
+
+    def __init__(self, checks):
+        self.checks, self.submitted = checks, []
+        self.scheduler = types.SimpleNamespace(address="tcp://127.0.0.1:1")
+
+    def wait_for_workers(self, n, timeout):
+        pass
+
+    def run(self, function, job):
+        return self.checks
+
+    def submit(self, function, job, student, files, **options):
+        self.submitted.append((student, options))
+        return FakeFuture(f"graded {student}")
+
+    def close(self):
+        pass
+
+
+class FakeFuture:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class FakeAsCompleted:
+    def __init__(self):
+        self.futures = []
+
+    def add(self, future):
+        self.futures.append(future)
+
+    def __iter__(self):
+        while self.futures:
+            yield self.futures.pop(0)
+
+
+def test_a_refusing_worker_is_sent_nothing_and_if_all_refuse_nothing_is_graded(monkeypatch):
+    import distributed
+
+    from autograder import cluster
+
+    job = types.SimpleNamespace(assignment=types.SimpleNamespace(name=ASSIGNMENT),
+                                submitted=lambda student: Path("/nonexistent"))
+    monkeypatch.setattr(distributed, "as_completed", FakeAsCompleted)
+    refusing = {"tcp://10.0.0.1:1": (None, "it cannot sandbox (no unshare)"),
+                "tcp://10.0.0.2:1": (None, "it runs another version of the grader")}
+    client = FakeClient(refusing)
+    monkeypatch.setattr(cluster, "connect", lambda address, say: (client, None))
+    saved = []
+    with pytest.raises(SystemExit) as stopped:
+        cluster.grade("tcp://x:1", job, ["s0", "s1"], saved.append, say=lambda *a: None)
+    assert "every worker refuses" in str(stopped.value)
+    assert "10.0.0.1:1: it cannot sandbox (no unshare)" in str(stopped.value)
+    assert "10.0.0.2:1: it runs another version of the grader" in str(stopped.value)
+    assert saved == [] and client.submitted == []           # no grade cleared
+    # one worker that grades: every submission goes to it alone
+    client = FakeClient({**refusing, "tcp://10.0.0.3:1": ("namespaces", None)})
+    assert cluster.grade("tcp://x:1", job, ["s0", "s1"], saved.append, say=lambda *a: None) == 1
+    assert saved == ["graded s0", "graded s1"]
+    assert [options["workers"] for _, options in client.submitted] == [["tcp://10.0.0.3:1"]] * 2
+    assert all(options["allow_other_workers"] is False for _, options in client.submitted)
+
+
+def test_the_slot_locks_are_in_a_folder_of_ours_and_a_slot_is_not_waited_for_forever(tmp_path, monkeypatch):
+    from autograder import cluster, grade
+
+    monkeypatch.setattr(cluster, "SLOT_LOCKS", tmp_path / "slots")
+    monkeypatch.setattr(cluster, "SLOTS", 2)
+    monkeypatch.setattr(cluster, "SLOT_WAIT", 0.2)
+    with cluster.machine_slot() as first, cluster.machine_slot() as second:
+        assert (first, second) == (0, 1)
+        assert oct((tmp_path / "slots").stat().st_mode & 0o777) == "0o700"
+        with pytest.raises(grade.SandboxUnavailable, match="no sandbox slot came free"):
+            cluster.machine_slot().__enter__()          # all held: a message, not a hang
+    with cluster.machine_slot() as again:
+        assert again == 0
+    (tmp_path / "slots").chmod(0o755)                    # a folder others may enter: refused
+    with pytest.raises(grade.SandboxUnavailable, match="mode 0700"):
+        cluster.machine_slot().__enter__()
+    (tmp_path / "slots").chmod(0o700)
+    (tmp_path / "slots" / "slot-0").unlink()
+    (tmp_path / "slots" / "slot-0").symlink_to(tmp_path / "elsewhere")   # a planted link is not followed
+    with pytest.raises(grade.SandboxUnavailable, match="slot-0"):
+        cluster.machine_slot().__enter__()
+    assert not (tmp_path / "elsewhere").exists()
+    monkeypatch.setattr(cluster, "SLOT_LOCKS", tmp_path / "link")
+    (tmp_path / "link").symlink_to(tmp_path / "slots")   # the folder itself a link: refused
+    with pytest.raises(grade.SandboxUnavailable, match="not a folder of this user"):
+        cluster.machine_slot().__enter__()
 
 
 def start_workers_wait(address, name):
